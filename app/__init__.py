@@ -1,0 +1,1 @@
+"""Airtime: real-time facilitation for peer support groups."""

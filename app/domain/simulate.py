@@ -1,0 +1,27 @@
+"""`airtime simulate`: a scenario through the live engine on a virtual clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.engine import SessionEngine
+from app.domain.events import Role
+from app.domain.report import build_report
+from app.domain.scenario import Scenario
+
+
+def engine_for(scenario: Scenario) -> SessionEngine:
+    """An engine with the scenario's roster, before any event."""
+    engine = SessionEngine(scenario.settings)
+    for name in scenario.members:
+        engine.add_person(name, name, Role.MEMBER)
+    if scenario.facilitator is not None:
+        engine.add_person(scenario.facilitator, scenario.facilitator, Role.FACILITATOR)
+    return engine
+
+
+def simulate(scenario: Scenario) -> dict[str, Any]:
+    """Run every event and return the SCENARIO.md report."""
+    engine = engine_for(scenario)
+    engine.apply_all(scenario.events)
+    return build_report(engine, scenario.members, scenario.facilitator)

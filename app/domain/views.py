@@ -1,0 +1,80 @@
+"""What the fold's state means as figures: statuses, shares, the hand queue.
+
+Shared by the live snapshot and the participation report, so the two agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.domain.clock import Micros
+from app.domain.engine import SessionEngine
+from app.domain.events import Role
+from app.domain.metrics import Balance, balance
+from app.domain.person import Person
+
+
+def status(p: Person, now: Micros) -> str:
+    """SCENARIO.md status: participant, listened, not_tracked, absent or facilitator (M6)."""
+    if p.role is Role.FACILITATOR:
+        return "facilitator"
+    if not p.ever_tracked:
+        return "not_tracked"
+    present = p.presence.value(now)
+    if present == 0:
+        return "absent"
+    if 2 * p.listening_time.value(now) >= present:
+        return "listened"
+    return "participant"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFigures:
+    participants: list[Person]
+    total_speech: Micros
+    shares: dict[str, float]
+    balance: Balance
+
+    def fair_share(self, pid: str) -> float | None:
+        share = self.shares.get(pid)
+        return None if share is None else share * len(self.participants)
+
+
+def group_figures(engine: SessionEngine, now: Micros) -> GroupFigures:
+    """Participants (M6), their shares (M7) and balance (M8, M9) as of `now`."""
+    people = [p for p in engine.persons.values() if status(p, now) == "participant"]
+    airtimes = [p.airtime_at(now) for p in people]
+    total = sum(airtimes)
+    shares = {p.id: t / total for p, t in zip(people, airtimes)} if total else {}
+    return GroupFigures(people, total, shares, balance(airtimes))
+
+
+@dataclass(frozen=True, slots=True)
+class HandPlace:
+    person: Person
+    position: int
+    raised_at: Micros
+    reason: str
+
+
+def hand_queue(engine: SessionEngine, now: Micros) -> list[HandPlace]:
+    """Raised hands in the group's order, each with a plain reason (DOMAIN.md R2)."""
+    raised = [p for p in engine.persons.values() if p.hand_up]
+    if engine.settings.hand_order == "least_airtime":
+        raised.sort(key=lambda p: (p.airtime_at(now), p.hand_order))
+    else:
+        raised.sort(key=lambda p: p.hand_order)
+    places = []
+    for index, p in enumerate(raised, start=1):
+        places.append(HandPlace(p, index, p.hand_raised_at or 0, _reason(engine, index)))
+    return places
+
+
+def _reason(engine: SessionEngine, position: int) -> str:
+    if engine.settings.hand_order == "least_airtime":
+        if position == 1:
+            return "has spoken least so far of those waiting"
+        return "ordered by least time spoken so far, then by when the hand went up"
+    if position == 1:
+        return "raised first"
+    return "in the order hands went up"
