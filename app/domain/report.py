@@ -92,9 +92,11 @@ def build_report(
     members: list[str],
     facilitator: str | None,
     prompts: list[dict[str, Any]] | None = None,
+    now: Micros | None = None,
 ) -> dict[str, Any]:
-    """SCENARIO.md's report for an ended session: members in the given order."""
-    now = engine.ended_at if engine.ended_at is not None else engine.now
+    """SCENARIO.md's report: members in the given order, as of the end (or `now`)."""
+    if now is None:
+        now = engine.ended_at if engine.ended_at is not None else engine.now
     group = group_figures(engine, now)
     fac = engine.persons[facilitator] if facilitator is not None else None
     return {

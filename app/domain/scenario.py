@@ -95,8 +95,10 @@ def parse_scenario(text: str) -> Scenario:
     parsed = [_event(e, f"events[{i}]", people) for i, e in enumerate(raw_events)]
     parsed.sort(key=lambda ev: ev.t)  # stable: file order breaks ties
     timeline = [ev for ev in parsed if ev.t <= duration]
+    # A join anywhere in the file, even past the end, means absent until one applies.
+    joiners = {ev.person for ev in parsed if ev.kind is Kind.JOIN}
     scenario = Scenario(duration, members, consent, facilitator, settings)
-    scenario.events = _framed(scenario, timeline)
+    scenario.events = _framed(scenario, timeline, joiners)
     return scenario
 
 
@@ -164,9 +166,11 @@ def _event(raw: Any, place: str, people: set[str]) -> Event:
     return Event(t, kind, person, value, Source.IMPORT if kind is Kind.SPEAKING else None)
 
 
-def _framed(scenario: Scenario, timeline: list[Event]) -> list[Event]:
-    """Wrap the timeline: start, consents, implicit joins at 0, then the end."""
-    joiners = {ev.person for ev in timeline if ev.kind is Kind.JOIN}
+def _framed(
+    scenario: Scenario, timeline: list[Event], joiners: set[str | None] | None = None
+) -> list[Event]:
+    """Wrap the timeline: start, consents, joins at 0 for those with no join event, the end."""
+    joiners = joiners or set()
     everyone = scenario.members + ([scenario.facilitator] if scenario.facilitator else [])
     opening = [Event(0, Kind.START)]
     opening += [Event(0, Kind.CONSENT, m, True) for m in scenario.members if scenario.consent[m]]
@@ -190,8 +194,11 @@ def parse_rttm(text: str, duration_s: Decimal | None = None) -> Scenario:
         if len(fields) < 8:
             raise ScenarioError(place, "a SPEAKER line needs at least 8 fields")
         start, length = _rttm_number(fields[3], place, "start"), _rttm_number(fields[4], place, "duration")
+        # Every speaker named is a member, in order of first appearance, even when
+        # their first (or only) segment is empty.
+        speaker_spans = segments.setdefault(fields[7], [])
         if length > 0:
-            segments.setdefault(fields[7], []).append((start, start + length))
+            speaker_spans.append((start, start + length))
     if not segments and duration_s is None:
         raise ScenarioError("", "no SPEAKER lines")
     longest = max((end for spans in segments.values() for _, end in spans), default=0)

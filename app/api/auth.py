@@ -1,0 +1,71 @@
+"""Accounts: setup, register, login, logout, me; the organiser adds facilitators."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+from sqlmodel import select
+
+from app.api.deps import (
+    AUTH_COOKIE, DbDep, EngineDep, HubDep, OrganiserDep, SettingsDep, UserDep, in_db,
+)  # fmt: skip
+from app.api.schemas import Credentials, NewUser
+from app.models.accounts import AccountRole, User, UserPublic
+from app.services import accounts
+from app.services.errors import Unauthorized
+
+router = APIRouter(prefix="/api", tags=["accounts"])
+
+
+def _login(response: Response, db: DbDep, user: User, settings: SettingsDep) -> UserPublic:
+    token = accounts.start_login(db, user, settings.login_cookie_days)
+    response.set_cookie(AUTH_COOKIE, token, max_age=settings.login_cookie_days * 86400,
+                        httponly=True, samesite="lax", secure=settings.secure_cookies)  # fmt: skip
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.get("/setup")
+def setup(db: DbDep) -> dict[str, bool]:
+    """Whether the installation still needs its first (organiser) account."""
+    return {"needs_organiser": not accounts.has_accounts(db)}
+
+
+@router.post("/auth/register", status_code=status.HTTP_201_CREATED)
+def register(body: Credentials, response: Response, db: DbDep, settings: SettingsDep) -> UserPublic:
+    user = accounts.register_first(db, body.username, body.password, settings.allow_signup)
+    return _login(response, db, user, settings)
+
+
+@router.post("/auth/login")
+def login(body: Credentials, response: Response, db: DbDep, settings: SettingsDep) -> UserPublic:
+    user = accounts.authenticate(db, body.username, body.password)
+    return _login(response, db, user, settings)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(request: Request, engine: EngineDep, hub: HubDep) -> Response:
+    """End this login and close the account's sockets on this worker (RELIABILITY.md S3)."""
+    token = request.cookies.get(AUTH_COOKIE)
+    user = await in_db(engine, lambda db: accounts.user_for_token(db, token))
+    if user is None or token is None:
+        raise Unauthorized("please log in")
+    await in_db(engine, lambda db: accounts.end_login(db, token))
+    hub.close_principal(user.id)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(AUTH_COOKIE)
+    return response
+
+
+@router.get("/auth/me")
+def me(user: UserDep) -> UserPublic:
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED)
+def add_user(body: NewUser, db: DbDep, _: OrganiserDep) -> UserPublic:
+    user = accounts.create_user(db, body.username, body.password, AccountRole(body.role))
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.get("/users")
+def list_users(db: DbDep, _: OrganiserDep) -> list[UserPublic]:
+    return [UserPublic.model_validate(u, from_attributes=True) for u in db.exec(select(User))]

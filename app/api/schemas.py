@@ -1,0 +1,35 @@
+"""Request bodies: strict, no unexpected fields (DOMAIN.md E1)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Credentials(Body):
+    username: str = Field(max_length=40)
+    password: str = Field(max_length=200)
+
+
+class NewUser(Credentials):
+    role: Literal["facilitator"] = "facilitator"
+
+
+class NewGroup(Body):
+    name: str = Field(max_length=80)
+    description: str | None = Field(default=None, max_length=4000)
+
+
+class JoinRequest(Body):
+    display_name: str = Field(max_length=200)
+    accept: bool
+    member_key: str | None = Field(default=None, max_length=100)
+
+
+class TicketRequest(Body):
+    as_: Literal["facilitator", "member"] | None = Field(default=None, alias="as")

@@ -1,0 +1,163 @@
+"""Sessions: open, start, end, tickets for the socket, the report; members joining."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
+from sqlmodel import Session
+
+from app.api.deps import (
+    AUTH_COOKIE, EngineDep, HubDep, SettingsDep, in_db, member_cookie,
+)  # fmt: skip
+from app.api.groups import invite_url
+from app.api.schemas import JoinRequest, TicketRequest
+from app.domain.clock import to_s
+from app.domain.events import Kind
+from app.models import LiveSession, User
+from app.realtime.hub import Hub
+from app.realtime.room import NotLive, Room, Spec
+from app.services import accounts, groups, sessions
+from app.services.errors import Conflict, NotFound, Unauthorized
+
+router = APIRouter(prefix="/api", tags=["sessions"])
+
+
+def session_out(session: LiveSession, group_name: str, room: Room | None) -> dict[str, Any]:
+    elapsed = to_s(room.session_time()) if room is not None else None
+    return {
+        "id": session.id, "group_id": session.group_id, "group": group_name,
+        "state": session.state.value, "elapsed_s": elapsed,
+        "started_at": session.started_at and session.started_at.isoformat(),
+        "ended_at": session.ended_at and session.ended_at.isoformat(),
+    }  # fmt: skip
+
+
+def _user(request: Request, db: Session) -> User:
+    user = accounts.user_for_token(db, request.cookies.get(AUTH_COOKIE))
+    if user is None:
+        raise Unauthorized("please log in")
+    return user
+
+
+async def _room(hub: Hub, session_id: str) -> Room:
+    room = await hub.room(session_id)
+    if room is None:
+        raise NotFound("no such session")
+    return room
+
+
+async def _facilitated(request: Request, engine: EngineDep, session_id: str) -> tuple[LiveSession, str]:
+    def work(db: Session) -> tuple[LiveSession, str]:
+        session = sessions.session_for_facilitator(db, _user(request, db), session_id)
+        return session, groups.require_group(db, session.group_id).name
+
+    return await in_db(engine, work)
+
+
+@router.post("/groups/{group_id}/sessions", status_code=status.HTTP_201_CREATED)
+async def open_session(group_id: str, request: Request, engine: EngineDep) -> dict[str, Any]:
+    def work(db: Session) -> dict[str, Any]:
+        user = _user(request, db)
+        group = groups.group_for_facilitator(db, user, group_id)
+        return session_out(sessions.open_session(db, group, user), group.name, None)
+
+    return await in_db(engine, work)
+
+
+@router.get("/sessions/{session_id}")
+async def get_session(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> dict[str, Any]:
+    def work(db: Session) -> tuple[LiveSession, str]:
+        session = sessions.require_session(db, session_id)
+        user = accounts.user_for_token(db, request.cookies.get(AUTH_COOKIE))
+        allowed = user is not None and groups.is_facilitator(db, user, session.group_id)
+        cookie = request.cookies.get(member_cookie(session_id))
+        if not allowed and sessions.member_for_credential(db, session_id, cookie) is None:
+            raise NotFound("no such session")
+        group = groups.require_group(db, session.group_id)
+        return session, group.name
+
+    session, name = await in_db(engine, work)
+    return session_out(session, name, hub.loaded(session_id))
+
+
+async def _control(request: Request, engine: EngineDep, hub: Hub, session_id: str, kind: Kind) -> dict[str, Any]:
+    session, name = await _facilitated(request, engine, session_id)
+    room = await _room(hub, session_id)
+    try:
+        await room.submit([Spec(kind)], actor="rest")
+    except NotLive as exc:
+        raise Conflict(str(exc)) from None
+    session.state = room.state
+    return session_out(session, name, room)
+
+
+@router.post("/sessions/{session_id}/start")
+async def start_session(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> dict[str, Any]:
+    return await _control(request, engine, hub, session_id, Kind.START)
+
+
+@router.post("/sessions/{session_id}/end")
+async def end_session(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> dict[str, Any]:
+    return await _control(request, engine, hub, session_id, Kind.END)
+
+
+@router.post("/sessions/{session_id}/ticket")
+async def ticket(session_id: str, body: TicketRequest, request: Request, engine: EngineDep,
+                 settings: SettingsDep) -> dict[str, Any]:  # fmt: skip
+    """A single-use, 60-second ticket for the session's WebSocket (RELIABILITY.md S2)."""
+
+    def work(db: Session) -> str:
+        session = sessions.require_session(db, session_id)
+        ttl = settings.ticket_ttl_s
+        if body.as_ != "member":
+            user = accounts.user_for_token(db, request.cookies.get(AUTH_COOKIE))
+            if user is not None and groups.is_facilitator(db, user, session.group_id):
+                pid = sessions.enrol_facilitator(db, session, user)
+                return sessions.issue_ticket(db, session, pid, "facilitator", user.id, ttl)
+        if body.as_ != "facilitator":
+            cookie = request.cookies.get(member_cookie(session_id))
+            member = sessions.member_for_credential(db, session_id, cookie)
+            if member is not None and cookie is not None:
+                return sessions.issue_ticket(db, session, member.id, "member", cookie, ttl)
+        raise NotFound("no such session for this browser; join it through its invite link")
+
+    return {"ticket": await in_db(engine, work), "expires_in_s": settings.ticket_ttl_s}
+
+
+@router.get("/sessions/{session_id}/report")
+async def report(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> dict[str, Any]:
+    """The participation report (facilitators of the session only)."""
+    await _facilitated(request, engine, session_id)
+    stored = await in_db(engine, lambda db: hub.store.stored_report(session_id))
+    if stored is not None:
+        return stored
+    return (await _room(hub, session_id)).report()
+
+
+@router.get("/invites/{code}")
+async def invite(code: str, request: Request, engine: EngineDep) -> dict[str, Any]:
+    def work(db: Session) -> dict[str, Any]:
+        group = groups.group_by_invite(db, code)
+        current = groups.current_session(db, group.id)
+        return {"group": group.name, "description": group.description,
+                "invite_url": invite_url(request, code),
+                "session": None if current is None else {"id": current.id, "state": current.state.value}}  # fmt: skip
+
+    return await in_db(engine, work)
+
+
+@router.post("/invites/{code}/join")
+async def join(code: str, body: JoinRequest, response: Response, engine: EngineDep, hub: HubDep,
+               settings: SettingsDep) -> dict[str, Any]:  # fmt: skip
+    joined = await in_db(engine, lambda db: sessions.join(db, code, body.display_name, body.accept,
+                                                          body.member_key))  # fmt: skip
+    room = await _room(hub, joined.session.id)
+    await room.know(joined.member.id)
+    if not room.engine.persons[joined.member.id].consented:
+        # Until agreements are versioned, accepting the group's description is consent (E2).
+        await room.submit([Spec(Kind.CONSENT, joined.member.id, True)], actor=joined.member.id)
+    response.set_cookie(member_cookie(joined.session.id), joined.credential, httponly=True,
+                        samesite="lax", secure=settings.secure_cookies)  # fmt: skip
+    return {"member": {"id": joined.member.id, "display_name": joined.member.display_name},
+            "member_key": joined.new_key, "session_id": joined.session.id}  # fmt: skip

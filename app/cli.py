@@ -1,0 +1,99 @@
+"""The `airtime` command: serve, demo, simulate, migrate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from app.domain.scenario import ScenarioError, parse_rttm, parse_scenario
+from app.domain.simulate import simulate as run_simulation
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Airtime: real-time facilitation for peer support groups.")  # fmt: skip
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr and exit status 2, for any bad input."""
+    typer.echo(message, err=True)
+    raise typer.Exit(2)
+
+
+@cli.command()
+def simulate(
+    file: Annotated[Path, typer.Argument(help="scenario JSON (or RTTM with --rttm); - for stdin")],
+    rttm: Annotated[bool, typer.Option("--rttm", help="read an RTTM diarization file")] = False,
+    duration: Annotated[str | None, typer.Option(help="session length in seconds (RTTM)")] = None,
+) -> None:
+    """Run a session scenario through the engine and print the report JSON."""
+    name = "stdin" if str(file) == "-" else str(file)
+    if duration is not None and not rttm:
+        fail("--duration goes with --rttm")
+    try:
+        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{name}: cannot read: {getattr(exc, 'strerror', None) or exc}")
+    length: Decimal | None = None
+    if duration is not None:
+        try:
+            length = Decimal(duration)
+        except InvalidOperation:
+            fail(f"--duration: {duration!r} is not a number")
+        if not length.is_finite() or length < 0:
+            fail("--duration: must be a number >= 0")
+    try:
+        scenario = parse_rttm(text, length) if rttm else parse_scenario(text)
+    except ScenarioError as exc:
+        fail(f"{name}: {exc}")
+    typer.echo(json.dumps(run_simulation(scenario), indent=2))
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    reload: Annotated[bool, typer.Option(help="restart when the code changes")] = False,
+    certfile: Annotated[Path | None, typer.Option(help="TLS certificate (for phones' microphones)")] = None,
+    keyfile: Annotated[Path | None, typer.Option(help="TLS private key")] = None,
+) -> None:
+    """Run the Airtime server."""
+    import uvicorn
+
+    if (certfile is None) != (keyfile is None):
+        fail("--certfile and --keyfile go together")
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload,
+                ssl_certfile=certfile, ssl_keyfile=keyfile, ws_per_message_deflate=False,
+                proxy_headers=True)  # fmt: skip
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database schema up to date (the server also does this at start)."""
+    from app.db import migrate as run
+    from app.settings import get_settings
+
+    run(get_settings().db_url)
+    typer.echo("database is up to date")
+
+
+@cli.command()
+def demo(
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    members: Annotated[int, typer.Option(min=2, max=12, help="simulated members")] = 6,
+) -> None:
+    """Start a server with a sample group and simulated members in a live session."""
+    from app.demo import run_demo
+
+    run_demo(port, members)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

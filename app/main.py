@@ -1,0 +1,73 @@
+"""The application: create_app(settings) wires database, broker, hub and routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from app import logs
+from app.api import auth, groups, sessions
+from app.db import make_engine, migrate
+from app.realtime import ws
+from app.realtime.broker import broker_from_url
+from app.realtime.hub import Hub
+from app.realtime.room import RoomTimings
+from app.realtime.store import RoomStore
+from app.services.errors import ServiceError
+from app.settings import Settings, get_settings
+
+PAGES = {"/": "index.html", "/dashboard/{session_id}": "dashboard.html", "/join/{code}": "member.html"}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A configured application; nothing is opened until its lifespan starts."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logs.install()
+        migrate(settings.db_url)
+        app.state.db = make_engine(settings.db_url)
+        timings = RoomTimings(settings.heartbeat_timeout_s, settings.leave_grace_s)
+        app.state.hub = Hub(RoomStore(app.state.db), broker_from_url(settings.broker_url), timings)
+        try:
+            yield
+        finally:
+            await app.state.hub.close()
+            app.state.db.dispose()
+
+    app = FastAPI(title="Airtime", version="0.1.0", lifespan=lifespan,
+                  docs_url="/api/docs", redoc_url=None)  # fmt: skip
+    app.state.settings = settings
+
+    @app.exception_handler(ServiceError)
+    async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(auth.router)
+    app.include_router(groups.router)
+    app.include_router(sessions.router)
+    app.include_router(ws.router)
+    _mount_web(app, settings.web_dir)
+    return app
+
+
+def _mount_web(app: FastAPI, web_dir: Path) -> None:
+    """The pages and their assets, served as files: no build step."""
+    app.mount("/static", StaticFiles(directory=web_dir), name="static")
+    for path, filename in PAGES.items():
+        page = web_dir / filename
+
+        async def serve(page: Path = page) -> FileResponse:
+            return FileResponse(page, headers={"Cache-Control": "no-cache"})
+
+        app.add_api_route(path, serve, include_in_schema=False, methods=["GET"])

@@ -1,0 +1,11 @@
+"""SQLModel tables, one module per aggregate; importing this registers them all."""
+
+from app.models.accounts import AuthToken, User
+from app.models.groups import Group, GroupFacilitator
+from app.models.members import Member, MemberCredential
+from app.models.sessions import LiveSession, SessionEvent, SessionPerson, SessionReport, WsTicket
+
+__all__ = [
+    "AuthToken", "Group", "GroupFacilitator", "LiveSession", "Member", "MemberCredential",
+    "SessionEvent", "SessionPerson", "SessionReport", "User", "WsTicket",
+]  # fmt: skip

@@ -1,0 +1,105 @@
+"""The broker: one ordered, resumable log per live session, shared by workers.
+
+Every event goes through the broker, even in one process (the memory backend
+loops back), so there is one delivery path. Entries carry the session's sequence
+numbers; a subscriber can read back what it missed while the entries are still
+in the replay window, and learns when they are not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    seq: int
+    data: bytes
+
+
+class Subscription(ABC):
+    """An async iterator of entries, registered when created; close() ends it."""
+
+    def __aiter__(self) -> AsyncIterator[Entry]:
+        return self
+
+    @abstractmethod
+    async def __anext__(self) -> Entry: ...
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+
+class Broker(ABC):
+    """Per-topic ordered logs. Topics are session ids."""
+
+    @abstractmethod
+    async def publish(self, topic: str, entry: Entry) -> None:
+        """Append an entry; seq must be the topic's next sequence number."""
+
+    @abstractmethod
+    async def read_after(self, topic: str, seq: int) -> list[Entry] | None:
+        """Entries after seq, oldest first; None if some of them left the window."""
+
+    @abstractmethod
+    def subscribe(self, topic: str) -> Subscription:
+        """Entries published from the moment of this call on, in order."""
+
+    async def close(self) -> None:
+        """Release connections."""
+
+
+class MemoryBroker(Broker):
+    """One process: a bounded replay window and an asyncio queue per subscriber."""
+
+    def __init__(self, window: int = 2048) -> None:
+        self._window = window
+        self._logs: dict[str, deque[Entry]] = {}
+        self._subscribers: dict[str, set[asyncio.Queue[Entry]]] = {}
+
+    async def publish(self, topic: str, entry: Entry) -> None:
+        log = self._logs.setdefault(topic, deque(maxlen=self._window))
+        log.append(entry)
+        for queue in self._subscribers.get(topic, ()):
+            queue.put_nowait(entry)  # the subscriber is the hub's own pump: it never stalls
+
+    async def read_after(self, topic: str, seq: int) -> list[Entry] | None:
+        log = self._logs.get(topic, deque())
+        if log and log[0].seq > seq + 1:
+            return None
+        return [e for e in log if e.seq > seq]
+
+    def subscribe(self, topic: str) -> Subscription:
+        return _MemorySubscription(self._subscribers.setdefault(topic, set()))
+
+    def forget(self, topic: str) -> None:
+        """Drop an ended session's replay window."""
+        self._logs.pop(topic, None)
+
+
+class _MemorySubscription(Subscription):
+    def __init__(self, registry: set[asyncio.Queue[Entry]]) -> None:
+        self._registry = registry
+        self._queue: asyncio.Queue[Entry] = asyncio.Queue()
+        registry.add(self._queue)
+
+    async def __anext__(self) -> Entry:
+        if self._queue not in self._registry:
+            raise StopAsyncIteration
+        return await self._queue.get()
+
+    async def close(self) -> None:
+        self._registry.discard(self._queue)
+
+
+def broker_from_url(url: str) -> Broker:
+    """`memory://` (default, one process) or `redis://…` (several workers)."""
+    if url.startswith("memory://"):
+        return MemoryBroker()
+    if url.startswith(("redis://", "rediss://")):
+        raise ValueError("the Redis broker is not available in this version; use memory://")
+    raise ValueError(f"unknown broker URL scheme in {url.split(':', 1)[0]!r}")

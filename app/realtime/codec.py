@@ -1,0 +1,35 @@
+"""Events on the wire between workers and in the database, both ways."""
+
+from __future__ import annotations
+
+import json
+
+from app.domain.events import Event, Kind, Source
+from app.models.sessions import SessionEvent
+
+
+def event_to_bytes(ev: Event) -> bytes:
+    return json.dumps(
+        [ev.seq, ev.t, ev.kind.value, ev.person, ev.on, ev.source and ev.source.value, ev.at,
+         ev.inferred, ev.actor],
+        separators=(",", ":"),
+    ).encode()  # fmt: skip
+
+
+def event_from_bytes(data: bytes) -> Event:
+    seq, t, kind, person, on, source, at, inferred, actor = json.loads(data)
+    return Event(t, Kind(kind), person, on, source and Source(source), at, inferred, seq, actor)
+
+
+def event_to_row(session_id: str, ev: Event) -> SessionEvent:
+    return SessionEvent(
+        session_id=session_id, seq=ev.seq, t_us=ev.t, kind=ev.kind.value, person=ev.person,
+        on=ev.on, source=ev.source and ev.source.value, at_us=ev.at, inferred=ev.inferred,
+        actor=ev.actor,
+    )  # fmt: skip
+
+
+def event_from_row(row: SessionEvent) -> Event:
+    source = Source(row.source) if row.source else None
+    return Event(row.t_us, Kind(row.kind), row.person, row.on, source, row.at_us, row.inferred,
+                 row.seq, row.actor)  # fmt: skip

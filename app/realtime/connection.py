@@ -1,0 +1,88 @@
+"""One socket: a bounded outbound queue and its own writer task.
+
+Fan-out only ever enqueues (never awaits a socket), so a slow client cannot slow
+the room; when its queue overflows it is disconnected and gets a snapshot on
+reconnect (RELIABILITY.md F5).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+CLOSE_OVERFLOW = 1013  # "try again later": the client reconnects and resyncs
+SEEN_IDS = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is on the other end of a socket."""
+
+    person_id: str
+    role: str  # "facilitator" or "member"
+    principal: str  # the account or member credential, to close sockets on logout (S3)
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == "facilitator"
+
+
+class Connection:
+    def __init__(self, ws: WebSocket, viewer: Viewer, max_frames: int) -> None:
+        self.ws, self.viewer = ws, viewer
+        self.n = 0
+        self.closed = False
+        self._queue: asyncio.Queue[str | int] = asyncio.Queue(max_frames)
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def send(self, frame: dict[str, Any], seq: int) -> None:
+        """Number the frame for this connection and queue it; never blocks."""
+        if self.closed:
+            return
+        self.n += 1
+        body = {"type": frame["type"], "n": self.n, "seq": seq} | frame
+        try:
+            self._queue.put_nowait(json.dumps(body, separators=(",", ":")))
+        except asyncio.QueueFull:
+            self.close(CLOSE_OVERFLOW, overflow=True)
+
+    def close(self, code: int = 1000, overflow: bool = False) -> None:
+        """Ask the writer to close after what is queued (or at once, on overflow)."""
+        if self.closed:
+            return
+        self.closed = True
+        if overflow:
+            while not self._queue.empty():
+                self._queue.get_nowait()
+        try:
+            self._queue.put_nowait(code)
+        except asyncio.QueueFull:  # pragma: no cover - emptied above on overflow
+            self._queue.get_nowait()
+            self._queue.put_nowait(code)
+
+    def seen(self, client_id: str) -> bool:
+        """Remember a client message id; True if it was seen before (RELIABILITY.md O2)."""
+        if client_id in self._seen:
+            return True
+        self._seen[client_id] = None
+        if len(self._seen) > SEEN_IDS:
+            self._seen.popitem(last=False)
+        return False
+
+    async def run_writer(self) -> None:
+        """Drain the queue into the socket until asked to close."""
+        try:
+            while True:
+                item = await self._queue.get()
+                if isinstance(item, int):
+                    if self.ws.application_state is WebSocketState.CONNECTED:
+                        await self.ws.close(item)
+                    return
+                await self.ws.send_text(item)
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            self.closed = True

@@ -1,0 +1,120 @@
+"""Turning the fold's changes into frames for each socket of a room.
+
+Shared parts are computed once per batch (View); each socket then gets what its
+viewer may see (DOMAIN.md E6). Enqueueing never waits on a socket.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from app.domain.clock import Micros, to_s
+from app.domain.events import Change
+from app.realtime.connection import Connection
+from app.realtime.frames import View
+
+if TYPE_CHECKING:
+    from app.realtime.room import Room
+
+PERSON_KINDS = frozenset({"presence", "speaking", "hand", "listening", "paused", "consent"})
+
+
+class Fanout:
+    def __init__(self, room: Room) -> None:
+        self.room = room
+        self._speech_shown = False  # one more airtime frame after speech stops
+
+    def _is_connected(self, pid: str) -> bool:
+        return any(c.viewer.person_id == pid and not c.closed for c in self.room.connections)
+
+    def _session(self, now: Micros) -> dict[str, Any]:
+        info = self.room.info
+        return {"id": info.session_id, "group": info.group_name, "state": info.state.value,
+                "elapsed_s": to_s(now), "hand_order": info.settings.hand_order}  # fmt: skip
+
+    def _member_group(self, view: View) -> dict[str, Any] | None:
+        return view.headline() if self.room.info.settings.members_see_headline else None
+
+    def snapshot(self, conn: Connection) -> None:
+        room = self.room
+        now = room.session_time()
+        view = View(room.engine, max(now, room.engine.now))
+        you = conn.viewer.person_id
+        person = room.engine.persons[you]
+        frame: dict[str, Any] = {
+            "type": "snapshot", "session": self._session(view.now),
+            "you": {"id": you, "role": conn.viewer.role, "name": person.name},
+        }  # fmt: skip
+        if conn.viewer.is_facilitator:
+            frame["people"] = [
+                view.person(pid, self._is_connected(pid), for_member=False)
+                for pid in room.engine.persons
+            ]
+            frame["hands"] = view.hands()
+            frame["group"] = view.headline()
+        else:
+            frame["me"] = view.person(you, True, for_member=True)
+            frame["group"] = self._member_group(view)
+        conn.send(frame, room.seq)
+
+    def changes(self, changes: list[Change]) -> None:
+        room = self.room
+        view = View(room.engine, room.engine.now)
+        people = list(dict.fromkeys(c.person for c in changes if c.kind in PERSON_KINDS and c.person))
+        hands = any(c.kind == "hand" for c in changes)
+        called = {c.person for c in changes if c.kind == "hand" and c.detail.get("reason") == "called"}
+        sessions = [c for c in changes if c.kind == "session"]
+        staff = [{"type": "person", "person": view.person(pid, self._is_connected(pid), False)}
+                 for pid in people]  # fmt: skip
+        if hands:
+            staff.append({"type": "hands", "queue": view.hands()})
+        common = [{"type": "session", "state": c.detail["state"], "elapsed_s": to_s(c.t)}
+                  for c in sessions]  # fmt: skip
+        for conn in list(room.connections):
+            if conn.viewer.is_facilitator:
+                frames = staff
+            else:
+                frames = self._member_frames(view, conn.viewer.person_id, people, hands, called)
+            for frame in frames + common:
+                conn.send(frame, room.seq)
+
+    def _member_frames(self, view: View, me: str, people: list[str], hands: bool,
+                       called: set[str | None]) -> list[dict[str, Any]]:  # fmt: skip
+        frames: list[dict[str, Any]] = []
+        mine = view.engine.persons[me]
+        if me in people or (hands and mine.hand_up):
+            frames.append({"type": "person", "person": view.person(me, True, for_member=True)})
+        if me in called:
+            frames.append({"type": "called"})
+        return frames
+
+    def connection_changed(self, pid: str) -> None:
+        room = self.room
+        if pid not in room.engine.persons:
+            return
+        view = View(room.engine, max(room.engine.now, room.session_time()))
+        frame = {"type": "person", "person": view.person(pid, self._is_connected(pid), False)}
+        for conn in list(room.connections):
+            if conn.viewer.is_facilitator:
+                conn.send(frame, room.seq)
+
+    def airtime(self, now: Micros) -> None:
+        """Live figures once a tick while anyone speaks, and once after (coalescible)."""
+        room = self.room
+        speaking = bool(room.engine.floor.speakers)
+        if not speaking and not self._speech_shown:
+            return
+        self._speech_shown = speaking
+        view = View(room.engine, max(now, room.engine.now))
+        staff: dict[str, Any] | None = None
+        for conn in list(room.connections):
+            if conn.viewer.is_facilitator:
+                if staff is None:
+                    staff = {"type": "airtime", "elapsed_s": to_s(view.now),
+                             "people": [view.figures(pid) for pid in room.engine.persons],
+                             "group": view.headline()}  # fmt: skip
+                conn.send(staff, room.seq)
+            else:
+                conn.send({"type": "airtime", "elapsed_s": to_s(view.now),
+                           "me": view.figures(conn.viewer.person_id),
+                           "group": self._member_group(view)}, room.seq)  # fmt: skip

@@ -1,0 +1,109 @@
+"""What each viewer sees: frames rendered from the fold's state (DOMAIN.md E6).
+
+Facilitators see every person; a member sees only themselves, their own place in
+the hand queue (never the reason) and, if the group allows, the balance headline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.clock import Micros, to_s
+from app.domain.engine import SessionEngine
+from app.domain.person import Person
+from app.domain.report import group_block
+from app.domain.rules import WARM_UP_SPEECH
+from app.domain.views import GroupFigures, HandPlace, group_figures, hand_queue, status
+
+BALANCE_WORDS = ((0.15, "even"), (0.3, "fairly even"), (0.5, "uneven"), (1.01, "very uneven"))
+
+
+def balance_words(gini_normalized: float | None) -> str | None:
+    if gini_normalized is None:
+        return None
+    return next(words for limit, words in BALANCE_WORDS if gini_normalized < limit)
+
+
+def headline(engine: SessionEngine, now: Micros, group: GroupFigures) -> dict[str, Any]:
+    """The group's figures, hidden while warming up (DOMAIN.md M10)."""
+    block = group_block(engine, now, group) | {"elapsed_s": to_s(now)}
+    warming = group.total_speech < WARM_UP_SPEECH
+    if warming:
+        block |= dict.fromkeys(("gini", "gini_normalized", "evenness", "effective_speakers"))
+    block["warming_up"] = warming
+    block["balance"] = balance_words(block["gini_normalized"])
+    return block
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def figures(p: Person, now: Micros, group: GroupFigures) -> dict[str, Any]:
+    """The live numbers of one person (the part an `airtime` frame refreshes)."""
+    last = p.last_spoke(now)
+    since = last if last is not None else p.joined_at
+    return {
+        "id": p.id,
+        "speaking": p.speaking,
+        "airtime_s": to_s(p.airtime_at(now)),
+        "share": _round(group.shares.get(p.id)),
+        "fair_share_ratio": _round(group.fair_share(p.id)),
+        "quiet_for_s": to_s(now - since) if p.present and since is not None else None,
+        "turns": p.turns + sum(1 for u in p.utterances[p.finalized :] if u.is_turn),
+    }
+
+
+def hand_entry(place: HandPlace, now: Micros, with_reason: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {"position": place.position, "raised_at_s": to_s(place.raised_at)}
+    if with_reason:
+        entry |= {"waited_s": to_s(now - place.raised_at), "reason": place.reason}
+    return entry
+
+
+def person_state(
+    p: Person, now: Micros, group: GroupFigures, queue: list[HandPlace], connected: bool,
+    for_member: bool,
+) -> dict[str, Any]:  # fmt: skip
+    place = next((h for h in queue if h.person is p), None)
+    return {
+        "name": p.name,
+        "role": p.role.value,
+        "present": p.present,
+        "connected": connected,
+        "tracked": p.tracked,
+        "status": status(p, now),
+        "speaking_since_s": to_s(p.seg_start) if p.seg_start is not None else None,
+        "listening": p.listening,
+        "paused": p.paused,
+        "hand": None if place is None else hand_entry(place, now, not for_member),
+    } | figures(p, now, group)
+
+
+def queue_entries(queue: list[HandPlace], now: Micros) -> list[dict[str, Any]]:
+    return [
+        {"person": h.person.id, "name": h.person.name} | hand_entry(h, now, with_reason=True)
+        for h in queue
+    ]
+
+
+class View:
+    """Computes the shared parts once per batch, so fan-out is O(people), not O(people²)."""
+
+    def __init__(self, engine: SessionEngine, now: Micros) -> None:
+        self.engine, self.now = engine, now
+        self.group = group_figures(engine, now)
+        self.queue = hand_queue(engine, now)
+
+    def person(self, pid: str, connected: bool, for_member: bool) -> dict[str, Any]:
+        p = self.engine.persons[pid]
+        return person_state(p, self.now, self.group, self.queue, connected, for_member)
+
+    def headline(self) -> dict[str, Any]:
+        return headline(self.engine, self.now, self.group)
+
+    def hands(self) -> list[dict[str, Any]]:
+        return queue_entries(self.queue, self.now)
+
+    def figures(self, pid: str) -> dict[str, Any]:
+        return figures(self.engine.persons[pid], self.now, self.group)

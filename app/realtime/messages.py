@@ -1,0 +1,113 @@
+"""Inbound WebSocket messages: typed, strict, parsed once at the edge.
+
+Every frame a client sends is a JSON object with a `type`; unknown types and
+unexpected fields are refused (DOMAIN.md E1, RELIABILITY.md S6).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+ClientId = Annotated[str, Field(min_length=1, max_length=64)]
+PersonId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class Inbound(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    id: ClientId | None = None  # RELIABILITY.md O2: re-sent ids are acknowledged, not re-applied
+
+
+class Speaking(Inbound):
+    type: Literal["speaking"]
+    on: bool
+    member: PersonId | None = None  # facilitators marking someone (DOMAIN.md D2)
+    ago_ms: Annotated[int, Field(ge=0, le=2000)] = 0  # DOMAIN.md D4
+
+
+class Heartbeat(Inbound):
+    type: Literal["heartbeat"]
+
+
+class Hand(Inbound):
+    type: Literal["hand"]
+    raised: bool
+    member: PersonId | None = None
+
+
+class Call(Inbound):
+    type: Literal["call"]
+    member: PersonId
+
+
+class LowerAll(Inbound):
+    type: Literal["lower_all"]
+
+
+class Listening(Inbound):
+    type: Literal["listening"]
+    on: bool
+
+
+class Pause(Inbound):
+    type: Literal["pause"]
+    on: bool
+
+
+class SessionControl(Inbound):
+    type: Literal["session"]
+    action: Literal["start", "end"]
+
+
+class SnapshotRequest(Inbound):
+    type: Literal["snapshot"]
+
+
+Message = Annotated[
+    Speaking | Heartbeat | Hand | Call | LowerAll | Listening | Pause | SessionControl
+    | SnapshotRequest,
+    Field(discriminator="type"),
+]  # fmt: skip
+MESSAGE_TYPES = ("speaking", "heartbeat", "hand", "call", "lower_all", "listening", "pause",
+                 "session", "snapshot")  # fmt: skip
+_adapter: TypeAdapter[Message] = TypeAdapter(Message)
+MAX_DEPTH = 4
+
+
+class BadMessage(ValueError):
+    """A frame that cannot be accepted; carries a code and a readable message."""
+
+    def __init__(self, code: str, message: str, ref: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.ref = code, message, ref
+
+
+def _depth(value: object, level: int = 0) -> int:
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
+
+
+def parse(text: str | bytes) -> Message:
+    """Decode one client frame; raises BadMessage with a user-facing message."""
+    try:
+        raw = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise BadMessage("bad_json", "the message is not valid JSON") from None
+    if not isinstance(raw, dict):
+        raise BadMessage("invalid", "a message must be a JSON object with a type")
+    ref = raw.get("id") if isinstance(raw.get("id"), str) else None
+    if _depth(raw) > MAX_DEPTH:
+        raise BadMessage("invalid", "the message is nested too deeply", ref)
+    if raw.get("type") not in MESSAGE_TYPES:
+        raise BadMessage("unknown_type", f"unknown message type {json.dumps(raw.get('type'))[:80]}", ref)
+    try:
+        return _adapter.validate_python(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"][1:]) or "message"
+        raise BadMessage("invalid", f"{where}: {first['msg']}", ref) from None

@@ -1,0 +1,296 @@
+"""A live session in this process: the writer of its log and a replica of its fold.
+
+Writes: stamp with server time (DOMAIN.md D4), store in the database, then
+publish to the broker. Reads: the room's pump takes entries from the broker in
+sequence order, applies them to its engine and fans frames out to its sockets.
+Nothing is acknowledged before it is stored (RELIABILITY.md F4).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain.clock import Micros, US_PER_S
+from app.domain.engine import SessionEngine
+from app.domain.events import Change, Event, Kind, Role, Source
+from app.domain.report import build_report
+from app.models.sessions import SessionState
+from app.realtime.broker import Broker, Entry, Subscription
+from app.realtime.codec import event_from_bytes, event_to_bytes
+from app.realtime.connection import Connection
+from app.realtime.fanout import Fanout
+from app.realtime.store import RoomInfo, RoomStore
+
+log = logging.getLogger("airtime.room")
+
+
+class NotLive(ValueError):
+    """The session is not in a state that allows this."""
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """An event to stamp: kind and person, with optional back-dating."""
+
+    kind: Kind
+    person: str | None = None
+    on: bool | None = None
+    source: Source | None = None
+    ago_us: Micros = 0  # D4: detection delay, at most 2 s
+    at_wall: float | None = None  # D5: close a segment at this wall-clock time
+    inferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RoomTimings:
+    heartbeat_timeout_s: float = 8.0
+    leave_grace_s: float = 30.0
+    tick_s: float = 1.0
+
+
+class Room:
+    def __init__(self, info: RoomInfo, store: RoomStore, broker: Broker,
+                 timings: RoomTimings, clock: Callable[[], float]) -> None:  # fmt: skip
+        self.info, self.store, self.broker = info, store, broker
+        self.timings, self.clock = timings, clock
+        self.engine = SessionEngine(info.settings)
+        self.seq = 0  # last entry applied to the engine
+        self.connections: set[Connection] = set()
+        self.fanout = Fanout(self)
+        self.last_heard: dict[str, float] = {}
+        self._leave_at: dict[str, float] = {}
+        self._written, self._last_t = 0, 0
+        self._write_lock = asyncio.Lock()
+        self._subscription: Subscription | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._saving: asyncio.Task[None] | None = None
+        self.ended = asyncio.Event()
+
+    # -- life cycle -------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Fold the stored log, subscribe, catch up, then start pumping and ticking."""
+        await self._load_roster()
+        self._subscription = self.broker.subscribe(self.info.session_id)
+        for ev in await asyncio.to_thread(self.store.events, self.info.session_id):
+            self._apply(ev)
+        self._written, self._last_t = self.seq, self.engine.now
+        self._tasks = [asyncio.create_task(self._pump()), asyncio.create_task(self._tick())]
+
+    async def close(self) -> None:
+        for conn in list(self.connections):
+            conn.close(1001)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._subscription is not None:
+            await self._subscription.close()
+        if self._saving is not None:
+            await self._saving  # a report being stored is never abandoned
+
+    @property
+    def state(self) -> SessionState:
+        return self.info.state
+
+    def session_time(self, wall: float | None = None) -> Micros:
+        """Server time as session time (0 until the session starts)."""
+        if self.info.started_epoch is None or self.state is not SessionState.LIVE:
+            return self._last_t
+        wall = self.clock() if wall is None else wall
+        return max(self._last_t, int((wall - self.info.started_epoch) * US_PER_S))
+
+    # -- writing ------------------------------------------------------------------
+
+    async def submit(self, specs: list[Spec], actor: str | None = None) -> int:
+        """Stamp, store and publish events in order; returns the last seq."""
+        async with self._write_lock:
+            if self.state is SessionState.ENDED:
+                raise NotLive("this session has ended")
+            wall = self.clock()
+            state, epoch = self._state_change(specs, wall)
+            events = [self._stamp(spec, wall, actor) for spec in specs]
+            await asyncio.to_thread(self.store.append, self.info.session_id, events, state, epoch)
+            if state is not None:
+                self.info.state, self.info.started_epoch = state, epoch or self.info.started_epoch
+            for ev in events:
+                await self.broker.publish(self.info.session_id, Entry(ev.seq, event_to_bytes(ev)))
+            return self._written
+
+    def _state_change(self, specs: list[Spec], wall: float) -> tuple[SessionState | None, float | None]:
+        kinds = {spec.kind for spec in specs}
+        if Kind.START in kinds:
+            if self.state is not SessionState.OPEN:
+                raise NotLive("this session has already started")
+            return SessionState.LIVE, wall
+        if Kind.END in kinds:
+            return SessionState.ENDED, None
+        return None, None
+
+    def _stamp(self, spec: Spec, wall: float, actor: str | None) -> Event:
+        if spec.kind is Kind.START:
+            t = self._last_t  # session time 0 is the start itself
+            self.info.started_epoch = wall
+        else:
+            t = self.session_time(wall)
+        at = None
+        if spec.kind is Kind.SPEAKING and spec.on:
+            t = max(self._last_t, t - spec.ago_us)  # back-date a start, never before the log's end
+        elif spec.kind is Kind.SPEAKING:
+            at = t - spec.ago_us
+            if spec.at_wall is not None:
+                at = self.session_time(spec.at_wall) if self.state is SessionState.LIVE else t
+                at = min(at, t)
+        self._written += 1
+        self._last_t = t
+        return Event(t, spec.kind, spec.person, spec.on, spec.source, at, spec.inferred,
+                     self._written, actor)  # fmt: skip
+
+    # -- reading --------------------------------------------------------------------
+
+    async def _pump(self) -> None:
+        assert self._subscription is not None
+        async for entry in self._subscription:
+            if entry.seq <= self.seq:
+                continue
+            if entry.seq > self.seq + 1:
+                await self._catch_up()
+            if entry.seq == self.seq + 1:
+                await self._ensure_person(event_from_bytes(entry.data))
+                self._apply(event_from_bytes(entry.data))
+
+    async def _catch_up(self) -> None:
+        missed = await self.broker.read_after(self.info.session_id, self.seq)
+        events = ([event_from_bytes(e.data) for e in missed] if missed is not None
+                  else await asyncio.to_thread(self.store.events, self.info.session_id, self.seq))  # fmt: skip
+        for ev in events:
+            await self._ensure_person(ev)
+            self._apply(ev)
+
+    async def _ensure_person(self, ev: Event) -> None:
+        if ev.person is not None:
+            await self.know(ev.person)
+
+    async def know(self, person_id: str) -> bool:
+        """Make sure the replica has someone the database's roster has; False if nobody."""
+        if person_id not in self.engine.persons:
+            await self._load_roster()
+        return person_id in self.engine.persons
+
+    async def _load_roster(self) -> None:
+        for entry in await asyncio.to_thread(self.store.roster, self.info.session_id):
+            self.engine.add_person(entry.person_id, entry.name, entry.role)
+
+    def _apply(self, ev: Event) -> None:
+        changes = self.engine.apply(ev)
+        self.seq = ev.seq
+        if ev.kind is Kind.START:
+            self.info.state = SessionState.LIVE
+        if changes:
+            self.fanout.changes(changes)
+        if ev.kind is Kind.END:
+            self.info.state = SessionState.ENDED
+            self._finish()
+
+    def _finish(self) -> None:
+        self._saving = asyncio.create_task(self._save_report(self.report()))
+        for conn in list(self.connections):
+            conn.close(1000)
+
+    async def _save_report(self, report: dict[str, Any]) -> None:
+        await asyncio.to_thread(self.store.save_report, self.info.session_id, report)
+        self.ended.set()
+
+    def report(self) -> dict[str, Any]:
+        """The participation report, final once the session has ended.
+
+        While live it is a preview as of now; the replica is never advanced by a
+        read, since events already stamped may still be on their way to it.
+        """
+        engine = self.engine
+        now = engine.ended_at if engine.ended_at is not None else max(engine.now, self.session_time())
+        members = [p.id for p in engine.persons.values() if p.role is Role.MEMBER]
+        facilitators = [p.id for p in engine.persons.values() if p.role is Role.FACILITATOR]
+        report = build_report(engine, members, facilitators[0] if facilitators else None, now=now)
+        for block, pid in zip(report["members"], members, strict=True):
+            block["id"] = pid
+        if report["facilitator"] is not None:
+            report["facilitator"]["id"] = facilitators[0]
+        return {"session_id": self.info.session_id} | report
+
+    # -- presence and timed work ----------------------------------------------------
+
+    def heard(self, person_id: str) -> None:
+        self.last_heard[person_id] = self.clock()
+
+    async def connected(self, conn: Connection) -> None:
+        pid = conn.viewer.person_id
+        await self.know(pid)
+        first = not any(c.viewer.person_id == pid for c in self.connections)
+        self.connections.add(conn)
+        self._leave_at.pop(pid, None)
+        self.heard(pid)
+        self.fanout.snapshot(conn)
+        if first:
+            self.fanout.connection_changed(pid)
+        if not self.engine.persons[pid].present and self.state is not SessionState.ENDED:
+            await self.submit([Spec(Kind.JOIN, pid)], actor=pid)
+
+    async def disconnected(self, conn: Connection) -> None:
+        self.connections.discard(conn)
+        pid = conn.viewer.person_id
+        if any(c.viewer.person_id == pid for c in self.connections):
+            return  # another socket still serves them (RELIABILITY.md F6)
+        self.fanout.connection_changed(pid)
+        if self.state is SessionState.ENDED:
+            return
+        self._leave_at[pid] = self.clock() + self.timings.leave_grace_s
+        await self._close_dropped_speech(pid)
+
+    async def _close_dropped_speech(self, pid: str) -> None:
+        """DOMAIN.md D5: a device's open segment ends when it was last heard, inferred."""
+        person = self.engine.persons.get(pid)
+        if person is None or not person.speaking or person.seg_source is not Source.DEVICE:
+            return
+        heard = self.last_heard.get(pid, self.clock())
+        spec = Spec(Kind.SPEAKING, pid, False, Source.SYSTEM, at_wall=heard, inferred=True)
+        with contextlib.suppress(NotLive):
+            await self.submit([spec], actor="system")
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.timings.tick_s)
+            try:
+                await self._timed_work()
+            except NotLive:
+                return
+            except Exception:  # keep the room alive; the next tick retries
+                log.exception("timed work failed in a room")
+
+    async def _timed_work(self) -> None:
+        if self.state is SessionState.ENDED:
+            return
+        wall = self.clock()
+        for pid, deadline in list(self._leave_at.items()):
+            if wall >= deadline:
+                del self._leave_at[pid]
+                if self.engine.persons[pid].present:
+                    await self.submit([Spec(Kind.LEAVE, pid)], actor="system")
+        if self.state is not SessionState.LIVE:
+            return
+        for pid in list(self.engine.floor.speakers):
+            heard = self.last_heard.get(pid)
+            person = self.engine.persons[pid]
+            stale = heard is None or wall - heard > self.timings.heartbeat_timeout_s
+            if person.seg_source is Source.DEVICE and stale:
+                await self._close_dropped_speech(pid)
+        due = self.engine.next_due()
+        if due is not None and due <= self.session_time(wall):
+            await self.submit([Spec(Kind.TICK)], actor="system")
+        self.fanout.airtime(self.session_time(wall))

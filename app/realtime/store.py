@@ -1,0 +1,96 @@
+"""What a live room reads from and writes to the database (called off the event loop)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import select
+
+from app.db import session_scope
+from app.domain.events import Event, Role
+from app.domain.rules import GroupSettings
+from app.models import Group, LiveSession, SessionEvent, SessionPerson, SessionReport
+from app.models.common import utcnow
+from app.models.sessions import SessionState
+from app.realtime.codec import event_from_row, event_to_row
+
+
+@dataclass
+class RoomInfo:
+    session_id: str
+    group_id: str
+    group_name: str
+    state: SessionState
+    started_epoch: float | None
+    settings: GroupSettings
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    person_id: str
+    name: str
+    role: Role
+
+
+class RoomStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def info(self, session_id: str) -> RoomInfo | None:
+        with session_scope(self.engine) as db:
+            row = db.get(LiveSession, session_id)
+            if row is None:
+                return None
+            group = db.get(Group, row.group_id)
+            assert group is not None
+            settings = GroupSettings.parse(json.loads(group.settings_json))
+            return RoomInfo(row.id, group.id, group.name, row.state, row.started_epoch, settings)
+
+    def roster(self, session_id: str) -> list[RosterEntry]:
+        with session_scope(self.engine) as db:
+            rows = db.exec(select(SessionPerson).where(SessionPerson.session_id == session_id))
+            return [RosterEntry(r.person_id, r.name, Role(r.role)) for r in rows]
+
+    def events(self, session_id: str, after: int = 0) -> list[Event]:
+        with session_scope(self.engine) as db:
+            query = (select(SessionEvent).where(SessionEvent.session_id == session_id)
+                     .where(SessionEvent.seq > after).order_by(SessionEvent.seq))  # fmt: skip
+            return [event_from_row(r) for r in db.exec(query)]
+
+    def last_seq(self, session_id: str) -> tuple[int, int]:
+        """(last seq, last t) of the stored log."""
+        with session_scope(self.engine) as db:
+            query = select(func.max(SessionEvent.seq), func.max(SessionEvent.t_us)).where(
+                SessionEvent.session_id == session_id
+            )
+            seq, t = db.exec(query).one()
+            return seq or 0, t or 0
+
+    def append(self, session_id: str, events: list[Event], state: SessionState | None,
+               epoch: float | None) -> None:  # fmt: skip
+        """Store events (and a state change) in one transaction, before anyone is told."""
+        with session_scope(self.engine) as db:
+            db.add_all(event_to_row(session_id, ev) for ev in events)
+            if state is not None:
+                row = db.get(LiveSession, session_id)
+                assert row is not None
+                row.state = state
+                if state is SessionState.LIVE:
+                    row.started_at, row.started_epoch = utcnow(), epoch
+                elif state is SessionState.ENDED:
+                    row.ended_at = utcnow()
+                db.add(row)
+
+    def save_report(self, session_id: str, report: dict[str, Any]) -> None:
+        with session_scope(self.engine) as db:
+            existing = db.get(SessionReport, session_id)
+            if existing is None:
+                db.add(SessionReport(session_id=session_id, body=json.dumps(report)))
+
+    def stored_report(self, session_id: str) -> dict[str, Any] | None:
+        with session_scope(self.engine) as db:
+            row = db.get(SessionReport, session_id)
+            return None if row is None else dict(json.loads(row.body))

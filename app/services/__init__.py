@@ -1,0 +1,1 @@
+"""Use cases over the database: what the routers and the CLI call."""

@@ -1,0 +1,85 @@
+"""Accounts: the first organiser, facilitators, logins (argon2, RELIABILITY.md S7)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, func, select
+
+from app.models import AuthToken, User
+from app.models.accounts import AccountRole
+from app.models.common import digest, new_secret, utcnow
+from app.services.errors import BadInput, Conflict, Forbidden, Unauthorized
+
+USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,40}$")
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both paths cost the same.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def validate_credentials(username: str, password: str) -> None:
+    if not USERNAME.match(username):
+        raise BadInput("username: use 3 to 40 letters, digits, '.', '_' or '-'")
+    if len(password) < MIN_PASSWORD:
+        raise BadInput(f"password: use at least {MIN_PASSWORD} characters")
+
+
+def has_accounts(db: Session) -> bool:
+    return db.exec(select(func.count()).select_from(User)).one() > 0
+
+
+def create_user(db: Session, username: str, password: str, role: AccountRole) -> User:
+    validate_credentials(username, password)
+    if db.exec(select(User).where(User.username == username)).first() is not None:
+        raise Conflict("username: that name is taken")
+    user = User(username=username, role=role, password_hash=_hasher.hash(password))
+    db.add(user)
+    db.flush()
+    return user
+
+
+def register_first(db: Session, username: str, password: str, allow_signup: bool) -> User:
+    """The first account is the organiser; later sign-ups only if the setting allows."""
+    if not has_accounts(db):
+        return create_user(db, username, password, AccountRole.ORGANISER)
+    if not allow_signup:
+        raise Forbidden("accounts are added by the organiser")
+    return create_user(db, username, password, AccountRole.FACILITATOR)
+
+
+def authenticate(db: Session, username: str, password: str) -> User:
+    user = db.exec(select(User).where(User.username == username)).first()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        user = None
+    if user is None:
+        raise Unauthorized("that username and password do not match")
+    return user
+
+
+def start_login(db: Session, user: User, days: int) -> str:
+    """A new login token; the caller puts it in a cookie."""
+    token = new_secret("at_")
+    db.add(AuthToken(token_hash=digest(token), user_id=user.id,
+                     expires_at=utcnow() + timedelta(days=days)))  # fmt: skip
+    return token
+
+
+def user_for_token(db: Session, token: str | None) -> User | None:
+    if not token:
+        return None
+    row = db.get(AuthToken, digest(token))
+    if row is None or row.expires_at < utcnow():
+        return None
+    return db.get(User, row.user_id)
+
+
+def end_login(db: Session, token: str) -> None:
+    row = db.get(AuthToken, digest(token))
+    if row is not None:
+        db.delete(row)

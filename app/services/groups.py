@@ -1,0 +1,76 @@
+"""Groups, their facilitators and standing invite links."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from app.models import Group, GroupFacilitator, LiveSession, User
+from app.models.accounts import AccountRole
+from app.models.groups import DEFAULT_DESCRIPTION, new_invite_code
+from app.models.sessions import SessionState
+from app.services.errors import BadInput, Forbidden, NotFound
+
+
+def create_group(db: Session, user: User, name: str, description: str | None) -> Group:
+    if user.role is not AccountRole.FACILITATOR:
+        raise Forbidden("only facilitators create groups they run")
+    name = name.strip()
+    if not 1 <= len(name) <= 80:
+        raise BadInput("name: use 1 to 80 characters")
+    group = Group(name=name, description=(description or "").strip() or DEFAULT_DESCRIPTION)
+    db.add(group)
+    db.flush()
+    db.add(GroupFacilitator(group_id=group.id, user_id=user.id))
+    return group
+
+
+def groups_of(db: Session, user: User) -> list[Group]:
+    if user.role is AccountRole.ORGANISER:
+        return list(db.exec(select(Group).order_by(Group.created_at)))
+    query = (select(Group).join(GroupFacilitator).where(GroupFacilitator.user_id == user.id)
+             .order_by(Group.created_at))  # fmt: skip
+    return list(db.exec(query))
+
+
+def is_facilitator(db: Session, user: User, group_id: str) -> bool:
+    return db.get(GroupFacilitator, (group_id, user.id)) is not None
+
+
+def group_for_facilitator(db: Session, user: User, group_id: str) -> Group:
+    group = db.get(Group, group_id)
+    if group is None or not is_facilitator(db, user, group_id):
+        raise NotFound("no such group among yours")
+    return group
+
+
+def facilitator_names(db: Session, group_id: str) -> list[str]:
+    query = select(User.username).join(GroupFacilitator).where(GroupFacilitator.group_id == group_id)
+    return list(db.exec(query))
+
+
+def rotate_invite(db: Session, group: Group) -> Group:
+    group.invite_code = new_invite_code()
+    db.add(group)
+    return group
+
+
+def group_by_invite(db: Session, code: str) -> Group:
+    group = db.exec(select(Group).where(Group.invite_code == code)).first()
+    if group is None:
+        raise NotFound("this invite link is not valid; it may have been replaced by a new one")
+    return group
+
+
+def current_session(db: Session, group_id: str) -> LiveSession | None:
+    """The group's open or live session, if any."""
+    query = select(LiveSession).where(LiveSession.group_id == group_id).where(
+        LiveSession.state != SessionState.ENDED
+    )
+    return db.exec(query).first()
+
+
+def require_group(db: Session, group_id: str) -> Group:
+    group = db.get(Group, group_id)
+    if group is None:
+        raise NotFound("no such group")
+    return group

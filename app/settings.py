@@ -1,0 +1,52 @@
+"""Settings from AIRTIME_* environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "dev-only-not-secret"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting has a working default for one machine (SQLite, in-memory broker)."""
+
+    model_config = SettingsConfigDict(env_prefix="AIRTIME_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite in data_dir"
+    )
+    broker_url: str = "memory://"
+    secret_key: str = PLACEHOLDER_SECRET
+    public_url: str | None = None
+    allowed_origins: list[str] = Field(default_factory=list)
+    web_dir: Path = REPO_ROOT / "web"
+    allow_signup: bool = False
+    # Live sessions.
+    socket_queue_frames: int = 256
+    heartbeat_timeout_s: float = 8.0
+    leave_grace_s: float = 30.0
+    ticket_ttl_s: float = 60.0
+    login_cookie_days: int = 14
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'airtime.db'}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return bool(self.public_url and self.public_url.startswith("https://"))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
