@@ -38,7 +38,8 @@ class LiveServer:
     def start(self, timeout: float = 20) -> LiveServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = os.environ | self.env
-        command = [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port)]
+        # The same command the Dockerfile runs.
+        command = [str(Path(sys.executable).parent / "airtime"), "serve", "--port", str(self.port)]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Install everything the tests need and run every test. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bootstrap.sh
+bootstrap test
+.venv/bin/python -m pytest "$@"
