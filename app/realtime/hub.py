@@ -26,6 +26,7 @@ class Hub:
         async with self._lock:
             room = self._rooms.get(session_id)
             if room is None:
+                await self._unload_idle()
                 info = await asyncio.to_thread(self.store.info, session_id)
                 if info is None:
                     return None
@@ -33,6 +34,11 @@ class Hub:
                 await room.open()
                 self._rooms[session_id] = room
             return room
+
+    async def _unload_idle(self) -> None:
+        for sid, idle in [(sid, r) for sid, r in self._rooms.items() if r.idle]:
+            del self._rooms[sid]
+            await idle.close()
 
     def loaded(self, session_id: str) -> Room | None:
         return self._rooms.get(session_id)

@@ -96,15 +96,23 @@ class Room:
             await self._saving  # a report being stored is never abandoned
 
     @property
+    def idle(self) -> bool:
+        """Ended, its report stored, and nobody connected: safe to unload."""
+        return self.ended.is_set() and not self.connections
+
+    @property
     def state(self) -> SessionState:
         return self.info.state
 
     def session_time(self, wall: float | None = None) -> Micros:
-        """Server time as session time (0 until the session starts)."""
+        """Server time as session time, never before the log's end (0 until the start)."""
         if self.info.started_epoch is None or self.state is not SessionState.LIVE:
             return self._last_t
-        wall = self.clock() if wall is None else wall
-        return max(self._last_t, int((wall - self.info.started_epoch) * US_PER_S))
+        return max(self._last_t, self._since_start(self.clock() if wall is None else wall))
+
+    def _since_start(self, wall: float) -> Micros:
+        assert self.info.started_epoch is not None
+        return int((wall - self.info.started_epoch) * US_PER_S)
 
     # -- writing ------------------------------------------------------------------
 
@@ -144,9 +152,8 @@ class Room:
             t = max(self._last_t, t - spec.ago_us)  # back-date a start, never before the log's end
         elif spec.kind is Kind.SPEAKING:
             at = t - spec.ago_us
-            if spec.at_wall is not None:
-                at = self.session_time(spec.at_wall) if self.state is SessionState.LIVE else t
-                at = min(at, t)
+            if spec.at_wall is not None and self.state is SessionState.LIVE:
+                at = min(self._since_start(spec.at_wall), t)  # the engine bounds how far back
         self._written += 1
         self._last_t = t
         return Event(t, spec.kind, spec.person, spec.on, spec.source, at, spec.inferred,
@@ -159,11 +166,15 @@ class Room:
         async for entry in self._subscription:
             if entry.seq <= self.seq:
                 continue
-            if entry.seq > self.seq + 1:
-                await self._catch_up()
-            if entry.seq == self.seq + 1:
-                await self._ensure_person(event_from_bytes(entry.data))
-                self._apply(event_from_bytes(entry.data))
+            try:
+                if entry.seq > self.seq + 1:
+                    await self._catch_up()
+                if entry.seq == self.seq + 1:
+                    ev = event_from_bytes(entry.data)
+                    await self._ensure_person(ev)
+                    self._apply(ev)
+            except Exception:  # one bad entry must not silence the room
+                log.exception("could not apply an event in a room")
 
     async def _catch_up(self) -> None:
         missed = await self.broker.read_after(self.info.session_id, self.seq)
@@ -237,6 +248,9 @@ class Room:
         self._leave_at.pop(pid, None)
         self.heard(pid)
         self.fanout.snapshot(conn)
+        if self.state is SessionState.ENDED:
+            conn.close(1000)  # RELIABILITY.md F7: the snapshot says it ended; nothing is recorded
+            return
         if first:
             self.fanout.connection_changed(pid)
         if not self.engine.persons[pid].present and self.state is not SessionState.ENDED:
