@@ -1,0 +1,81 @@
+// The facilitator's hand queue: in order, each place with its reason and waiting time.
+import { el, fill, clock, ordinal } from '/static/common.js';
+
+export class HandQueue {
+  #queue = [];
+  #known = null; // ids of the last queue shown; null until the first snapshot
+
+  /**
+   * parts: {list, empty, lowerAll, news, heading} elements of the page;
+   * send(message) -> Promise<boolean> delivers a socket action.
+   */
+  constructor(parts, send) {
+    Object.assign(this, parts);
+    this.send = send;
+    this.lowerAll.addEventListener('click', () => this.#act(this.lowerAll, { type: 'lower_all' }));
+  }
+
+  /** Replace the queue; announces what changed politely (screen readers and the news line). */
+  set(queue, { enabled, now }) {
+    this.#announce(queue);
+    this.#queue = queue;
+    const focusedKey = this.list.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+    fill(this.list, queue.map((place) => this.#row(place, enabled)));
+    this.empty.hidden = queue.length > 0;
+    this.lowerAll.hidden = !enabled || queue.length === 0;
+    this.tick(now);
+    if (focusedKey) {
+      // Keep keyboard users in the queue: same button if it still exists, else the heading.
+      (this.list.querySelector(`[data-key="${CSS.escape(focusedKey)}"]`) ?? this.heading).focus();
+    }
+  }
+
+  /** Refresh the waiting times; `now` is session time, or null when the clock is not running. */
+  tick(now) {
+    for (const [index, place] of this.#queue.entries()) {
+      const waited = now === null ? place.waited_s : now - place.raised_at_s;
+      const cell = this.list.children[index]?.querySelector('.waited');
+      if (cell) cell.textContent = `waiting ${clock(waited)}`;
+    }
+  }
+
+  #row(place, enabled) {
+    const name = place.name;
+    const callKey = `call:${place.person}`;
+    const lowerKey = `lower:${place.person}`;
+    return el('li', { class: 'queue-item' },
+      el('span', { class: 'queue-pos', 'aria-hidden': 'true', text: String(place.position) }),
+      el('span', { class: 'queue-body' },
+        el('span', { class: 'queue-name', text: name }),
+        el('span', { class: 'small muted' }, el('span', { class: 'waited' }), ` · ${place.reason}`)),
+      enabled && el('span', { class: 'queue-actions' },
+        el('button', {
+          type: 'button', class: 'primary', 'data-key': callKey, text: 'Call on',
+          'aria-label': `Call on ${name}`,
+          onclick: (e) => this.#act(e.currentTarget, { type: 'call', member: place.person }),
+        }),
+        el('button', {
+          type: 'button', 'data-key': lowerKey, text: 'Lower',
+          'aria-label': `Lower ${name}'s hand`,
+          onclick: (e) => this.#act(e.currentTarget, { type: 'hand', raised: false, member: place.person }),
+        })));
+  }
+
+  async #act(button, message) {
+    button.disabled = true;
+    await this.send(message);
+    button.disabled = false;
+  }
+
+  #announce(queue) {
+    const ids = new Set(queue.map((p) => p.person));
+    if (this.#known) {
+      const raised = queue.filter((p) => !this.#known.has(p.person))
+        .map((p) => `${p.name} raised a hand (${ordinal(p.position)} in the queue).`);
+      const lowered = this.#queue.filter((p) => !ids.has(p.person)).map((p) => `${p.name}'s hand is down.`);
+      const news = [...raised, ...lowered].join(' ');
+      if (news) this.news.textContent = news;
+    }
+    this.#known = ids;
+  }
+}
