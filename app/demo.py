@@ -51,7 +51,7 @@ async def member(base: str, code: str, name: str, weight: float, floor: asyncio.
         sid = joined["session_id"]
         ticket = (await http.post(f"/api/sessions/{sid}/ticket", json={"as": "member"})).json()["ticket"]
     url = base.replace("http", "ws", 1) + f"/ws/sessions/{sid}?ticket={ticket}"
-    async with websockets.connect(url, origin=websockets.Origin(base)) as ws:  # type: ignore[attr-defined]
+    async with websockets.connect(url, origin=websockets.Origin(base)) as ws:
         drain = asyncio.create_task(_drain(ws))
         try:
             while True:

@@ -14,7 +14,7 @@ class RedactSecrets(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
-            record.args = tuple(_redact(a) if isinstance(a, str) else a for a in record.args)  # type: ignore[arg-type]
+            record.args = tuple(_redact(a) if isinstance(a, str) else a for a in record.args)
         if isinstance(record.msg, str):
             record.msg = _redact(record.msg)
         return True

@@ -30,7 +30,7 @@ def person_figures(
     if state == "not_tracked":
         return block | dict.fromkeys(MEMBER_FIELDS)
     waits = p.hand_wait_total + (now - p.hand_raised_at if p.hand_raised_at is not None else 0)
-    turns, backchannels, turn_total, longest, first = _utterance_counts(p, now)
+    turns, backchannels, turn_total, longest, first = utterance_counts(p, now)
     block |= {
         "present_s": to_s(p.presence.value(now)),
         "listening_s": to_s(p.listening_time.value(now)),
@@ -51,7 +51,7 @@ def person_figures(
     return block
 
 
-def _utterance_counts(p: Person, now: Micros) -> tuple[int, int, Micros, Micros, Micros | None]:
+def utterance_counts(p: Person, now: Micros) -> tuple[int, int, Micros, Micros, Micros | None]:
     """Turn figures, counting utterances not yet final by their length so far (live view)."""
     turns, backchannels = p.turns, p.backchannels
     total, longest, first = p.turn_total, p.longest_turn, p.first_turn

@@ -64,7 +64,7 @@ class Fanout:
         hands = any(c.kind == "hand" for c in changes)
         called = {c.person for c in changes if c.kind == "hand" and c.detail.get("reason") == "called"}
         sessions = [c for c in changes if c.kind == "session"]
-        staff = [{"type": "person", "person": view.person(pid, self._is_connected(pid), False)}
+        staff: list[dict[str, Any]] = [{"type": "person", "person": view.person(pid, self._is_connected(pid), False)}
                  for pid in people]  # fmt: skip
         if hands:
             staff.append({"type": "hands", "queue": view.hands()})

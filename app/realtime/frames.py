@@ -11,7 +11,7 @@ from typing import Any
 from app.domain.clock import Micros, to_s
 from app.domain.engine import SessionEngine
 from app.domain.person import Person
-from app.domain.report import group_block
+from app.domain.report import group_block, utterance_counts
 from app.domain.rules import WARM_UP_SPEECH
 from app.domain.views import GroupFigures, HandPlace, group_figures, hand_queue, status
 
@@ -50,7 +50,7 @@ def figures(p: Person, now: Micros, group: GroupFigures) -> dict[str, Any]:
         "share": _round(group.shares.get(p.id)),
         "fair_share_ratio": _round(group.fair_share(p.id)),
         "quiet_for_s": to_s(now - since) if p.present and since is not None else None,
-        "turns": p.turns + sum(1 for u in p.utterances[p.finalized :] if u.is_turn),
+        "turns": utterance_counts(p, now)[0],
     }
 
 

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from app.domain.clock import Micros, US_PER_S
+from app.domain.clock import US_PER_S, Micros
 from app.domain.engine import SessionEngine
-from app.domain.events import Change, Event, Kind, Role, Source
+from app.domain.events import Event, Kind, Role, Source
 from app.domain.report import build_report
 from app.models.sessions import SessionState
 from app.realtime.broker import Broker, Entry, Subscription
@@ -253,7 +253,7 @@ class Room:
             return
         if first:
             self.fanout.connection_changed(pid)
-        if not self.engine.persons[pid].present and self.state is not SessionState.ENDED:
+        if not self.engine.persons[pid].present:
             await self.submit([Spec(Kind.JOIN, pid)], actor=pid)
 
     async def disconnected(self, conn: Connection) -> None:

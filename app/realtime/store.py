@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.db import session_scope
 from app.domain.events import Event, Role
@@ -57,7 +57,7 @@ class RoomStore:
     def events(self, session_id: str, after: int = 0) -> list[Event]:
         with session_scope(self.engine) as db:
             query = (select(SessionEvent).where(SessionEvent.session_id == session_id)
-                     .where(SessionEvent.seq > after).order_by(SessionEvent.seq))  # fmt: skip
+                     .where(SessionEvent.seq > after).order_by(col(SessionEvent.seq)))  # fmt: skip
             return [event_from_row(r) for r in db.exec(query)]
 
     def last_seq(self, session_id: str) -> tuple[int, int]:
