@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.domain.scenario import parse_scenario  # noqa: E402
-from app.domain.simulate import engine_for, simulate  # noqa: E402
-from bench.scenarios import long_session  # noqa: E402
+from app.domain.scenario import parse_scenario
+from app.domain.simulate import engine_for, simulate
+from bench.scenarios import long_session
 
 
 def main() -> None:

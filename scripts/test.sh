@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
 bootstrap test
+.venv/bin/ruff check app tests bench
+.venv/bin/mypy
 .venv/bin/python -m pytest "$@"

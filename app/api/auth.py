@@ -6,7 +6,14 @@ from fastapi import APIRouter, Request, Response, status
 from sqlmodel import select
 
 from app.api.deps import (
-    AUTH_COOKIE, DbDep, EngineDep, HubDep, OrganiserDep, SettingsDep, UserDep, in_db,
+    AUTH_COOKIE,
+    DbDep,
+    EngineDep,
+    HubDep,
+    OrganiserDep,
+    SettingsDep,
+    UserDep,
+    in_db,
 )  # fmt: skip
 from app.api.schemas import Credentials, NewUser
 from app.models.accounts import AccountRole, User, UserPublic

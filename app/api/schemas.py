@@ -1,4 +1,8 @@
-"""Request bodies: strict, no unexpected fields (DOMAIN.md E1)."""
+"""Request bodies: strict, no unexpected fields (DOMAIN.md E1).
+
+Length caps here only bound the input; the services own the rules (a username's
+3 to 40 characters) and refuse with a readable 400.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ class Body(BaseModel):
 
 
 class Credentials(Body):
-    username: str = Field(max_length=40)
+    username: str = Field(max_length=200)
     password: str = Field(max_length=200)
 
 
@@ -21,7 +25,7 @@ class NewUser(Credentials):
 
 
 class NewGroup(Body):
-    name: str = Field(max_length=80)
+    name: str = Field(max_length=200)
     description: str | None = Field(default=None, max_length=4000)
 
 

@@ -8,13 +8,20 @@ from fastapi import APIRouter, Request, Response, status
 from sqlmodel import Session
 
 from app.api.deps import (
-    AUTH_COOKIE, EngineDep, HubDep, SettingsDep, in_db, member_cookie,
+    AUTH_COOKIE,
+    EngineDep,
+    HubDep,
+    SettingsDep,
+    in_db,
+    member_cookie,
 )  # fmt: skip
 from app.api.groups import invite_url
 from app.api.schemas import JoinRequest, TicketRequest
 from app.domain.clock import to_s
 from app.domain.events import Kind
 from app.models import LiveSession, User
+from app.models.common import utcnow
+from app.models.sessions import SessionState
 from app.realtime.hub import Hub
 from app.realtime.room import NotLive, Room, Spec
 from app.services import accounts, groups, sessions
@@ -24,13 +31,21 @@ router = APIRouter(prefix="/api", tags=["sessions"])
 
 
 def session_out(session: LiveSession, group_name: str, room: Room | None) -> dict[str, Any]:
-    elapsed = to_s(room.session_time()) if room is not None else None
+    elapsed = to_s(room.session_time()) if room is not None else _elapsed(session)
     return {
         "id": session.id, "group_id": session.group_id, "group": group_name,
         "state": session.state.value, "elapsed_s": elapsed,
         "started_at": session.started_at and session.started_at.isoformat(),
         "ended_at": session.ended_at and session.ended_at.isoformat(),
     }  # fmt: skip
+
+
+def _elapsed(session: LiveSession) -> float | None:
+    """Session time from the stored start and end, when no room is loaded here."""
+    if session.started_at is None:
+        return None if session.state is SessionState.OPEN else 0.0
+    end = session.ended_at or utcnow()
+    return round((end - session.started_at).total_seconds(), 3)
 
 
 def _user(request: Request, db: Session) -> User:
@@ -88,7 +103,8 @@ async def _control(request: Request, engine: EngineDep, hub: Hub, session_id: st
         await room.submit([Spec(kind)], actor="rest")
     except NotLive as exc:
         raise Conflict(str(exc)) from None
-    session.state = room.state
+    # Re-read: the room stored the new state with its started_at or ended_at.
+    session = await in_db(engine, lambda db: sessions.require_session(db, session_id))
     return session_out(session, name, room)
 
 
@@ -103,19 +119,20 @@ async def end_session(session_id: str, request: Request, engine: EngineDep, hub:
 
 
 @router.post("/sessions/{session_id}/ticket")
-async def ticket(session_id: str, body: TicketRequest, request: Request, engine: EngineDep,
-                 settings: SettingsDep) -> dict[str, Any]:  # fmt: skip
+async def ticket(session_id: str, request: Request, engine: EngineDep, settings: SettingsDep,
+                 body: TicketRequest | None = None) -> dict[str, Any]:  # fmt: skip
     """A single-use, 60-second ticket for the session's WebSocket (RELIABILITY.md S2)."""
+    as_ = body.as_ if body is not None else None
 
     def work(db: Session) -> str:
         session = sessions.require_session(db, session_id)
         ttl = settings.ticket_ttl_s
-        if body.as_ != "member":
+        if as_ != "member":
             user = accounts.user_for_token(db, request.cookies.get(AUTH_COOKIE))
             if user is not None and groups.is_facilitator(db, user, session.group_id):
                 pid = sessions.enrol_facilitator(db, session, user)
                 return sessions.issue_ticket(db, session, pid, "facilitator", user.id, ttl)
-        if body.as_ != "facilitator":
+        if as_ != "facilitator":
             cookie = request.cookies.get(member_cookie(session_id))
             member = sessions.member_for_credential(db, session_id, cookie)
             if member is not None and cookie is not None:
@@ -153,7 +170,7 @@ async def join(code: str, body: JoinRequest, response: Response, engine: EngineD
     joined = await in_db(engine, lambda db: sessions.join(db, code, body.display_name, body.accept,
                                                           body.member_key))  # fmt: skip
     room = await _room(hub, joined.session.id)
-    await room.know(joined.member.id)
+    await room.refresh_roster()  # a returning member may have chosen a new name
     if not room.engine.persons[joined.member.id].consented:
         # Until agreements are versioned, accepting the group's description is consent (E2).
         await room.submit([Spec(Kind.CONSENT, joined.member.id, True)], actor=joined.member.id)

@@ -188,6 +188,10 @@ class Room:
         if ev.person is not None:
             await self.know(ev.person)
 
+    async def refresh_roster(self) -> None:
+        """Take new people and new display names from the database's roster."""
+        await self._load_roster()
+
     async def know(self, person_id: str) -> bool:
         """Make sure the replica has someone the database's roster has; False if nobody."""
         if person_id not in self.engine.persons:

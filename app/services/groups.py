@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import Group, GroupFacilitator, LiveSession, User
 from app.models.accounts import AccountRole
@@ -26,9 +26,9 @@ def create_group(db: Session, user: User, name: str, description: str | None) ->
 
 def groups_of(db: Session, user: User) -> list[Group]:
     if user.role is AccountRole.ORGANISER:
-        return list(db.exec(select(Group).order_by(Group.created_at)))
+        return list(db.exec(select(Group).order_by(col(Group.created_at))))
     query = (select(Group).join(GroupFacilitator).where(GroupFacilitator.user_id == user.id)
-             .order_by(Group.created_at))  # fmt: skip
+             .order_by(col(Group.created_at)))  # fmt: skip
     return list(db.exec(query))
 
 

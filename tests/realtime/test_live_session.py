@@ -170,7 +170,7 @@ async def test_dropped_device_closes_speech_at_last_heard(server: LiveServer) ->
 
 async def test_report_survives_a_restart(server: LiveServer) -> None:
     fac = await setup_facilitator(server.url)
-    http, joined = await join_member(server.url, fac.group["invite_code"], "Lee")
+    http, _ = await join_member(server.url, fac.group["invite_code"], "Lee")
     dash = await Socket.open(server.ws_url, fac.http, fac.session_id)
     await dash.send(type="session", action="start")
     await dash.wait_for(of_type("session", state="live"))
