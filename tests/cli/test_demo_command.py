@@ -34,7 +34,8 @@ def read_banner(process: subprocess.Popen[str], timeout: float = 30) -> str:
 @pytest.mark.server
 async def test_demo_prints_a_working_login_and_members_speak() -> None:
     port = free_port()
-    process = subprocess.Popen([AIRTIME, "demo", "--port", str(port), "--members", "4"],
+    # Started before any socket is open, so blocking here holds nothing up.
+    process = subprocess.Popen([AIRTIME, "demo", "--port", str(port), "--members", "4"],  # noqa: ASYNC220
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
     try:
         banner = read_banner(process)
