@@ -63,11 +63,13 @@ def serve(
     """Run the Airtime server."""
     import uvicorn
 
+    from app.settings import MAX_FRAME_BYTES
+
     if (certfile is None) != (keyfile is None):
         fail("--certfile and --keyfile go together")
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload,
-                ssl_certfile=certfile, ssl_keyfile=keyfile, ws_per_message_deflate=False,
-                proxy_headers=True)  # fmt: skip
+                ssl_certfile=certfile, ssl_keyfile=keyfile, proxy_headers=True,
+                ws_per_message_deflate=False, ws_max_size=MAX_FRAME_BYTES)  # fmt: skip
 
 
 @cli.command()

@@ -21,7 +21,7 @@ from app.db import make_engine, migrate, session_scope
 from app.main import create_app
 from app.models.accounts import AccountRole
 from app.services import accounts, groups, sessions
-from app.settings import Settings
+from app.settings import MAX_FRAME_BYTES, Settings
 
 NAMES = ["Ana", "Ben", "Chidi", "Dee", "Eli", "Farah", "Gus", "Hana", "Ivo", "Jo", "Kit", "Lou"]
 # How readily each simulated member speaks: one talks a lot, two are quiet.
@@ -101,7 +101,7 @@ Airtime demo: a live session with {count} simulated members.
 Data lives in {data_dir} for this run. Press Ctrl+C to stop.
 """, flush=True)  # fmt: skip
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
-                            ws_per_message_deflate=False)  # fmt: skip
+                            ws_per_message_deflate=False, ws_max_size=MAX_FRAME_BYTES)  # fmt: skip
     asyncio.run(_serve(uvicorn.Server(config), base, username, password, session_id, code, count))
 
 

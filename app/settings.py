@@ -10,6 +10,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "dev-only-not-secret"
+MAX_FRAME_BYTES = 64 * 1024  # RELIABILITY.md S4: larger WebSocket frames are refused (close 1009)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 

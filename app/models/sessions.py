@@ -37,6 +37,7 @@ class SessionPerson(SQLModel, table=True):
     role: str
     member_id: str | None = Field(default=None, foreign_key="members.id", ondelete="CASCADE")
     user_id: str | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    added_at: datetime = Field(default_factory=utcnow)  # report order: who came first
 
 
 class SessionEvent(SQLModel, table=True):

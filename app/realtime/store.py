@@ -51,7 +51,8 @@ class RoomStore:
 
     def roster(self, session_id: str) -> list[RosterEntry]:
         with session_scope(self.engine) as db:
-            rows = db.exec(select(SessionPerson).where(SessionPerson.session_id == session_id))
+            rows = db.exec(select(SessionPerson).where(SessionPerson.session_id == session_id)
+                           .order_by(col(SessionPerson.added_at), col(SessionPerson.person_id)))  # fmt: skip
             return [RosterEntry(r.person_id, r.name, Role(r.role)) for r in rows]
 
     def events(self, session_id: str, after: int = 0) -> list[Event]:

@@ -64,9 +64,11 @@ async def session_socket(ws: WebSocket, session_id: str) -> None:
     try:
         await room.connected(conn)
         while not conn.closed:
-            text = await ws.receive_text()
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                break
             room.heard(conn.viewer.person_id)
-            await handle(room, conn, text)
+            await handle(room, conn, message.get("text") or message.get("bytes") or b"")
     except (WebSocketDisconnect, NotLive, RuntimeError):
         pass
     finally:
@@ -76,7 +78,7 @@ async def session_socket(ws: WebSocket, session_id: str) -> None:
             await asyncio.wait_for(writer, timeout=5)
 
 
-async def handle(room: Room, conn: Connection, text: str) -> None:
+async def handle(room: Room, conn: Connection, text: str | bytes) -> None:
     """Parse, authorise and apply one client message; errors become `error` frames."""
     ref: str | None = None
     try:

@@ -194,3 +194,60 @@ async def _eventually(http: httpx.AsyncClient, url: str) -> dict[str, Any]:
     response = await http.get(url)
     assert response.status_code == 200, response.text
     return dict(response.json())
+
+
+async def test_bad_frames_get_errors_and_change_nothing(server: LiveServer) -> None:
+    fac = await setup_facilitator(server.url)
+    http, joined = await join_member(server.url, fac.group["invite_code"], "<b>Max</b>")
+    me = joined["member"]["id"]
+    dash = await Socket.open(server.ws_url, fac.http, fac.session_id)
+    await dash.send(type="session", action="start")
+    await dash.wait_for(of_type("session", state="live"))
+    sock = await Socket.open(server.ws_url, http, fac.session_id)
+    await sock.wait_for(of_type("snapshot"))
+    for raw, code in [
+        ("not json", "bad_json"),
+        ('["speaking"]', "invalid"),
+        ('{"type": "dance"}', "unknown_type"),
+        ('{"type": "speaking", "on": "yes"}', "invalid"),
+        ('{"type": "speaking", "on": true, "transcript": "hello"}', "invalid"),
+        ('{"type": "session", "action": "end"}', "forbidden"),
+        ('{"type": "hand", "raised": true, "id": {"a": {"b": {"c": {"d": 1}}}}}', "invalid"),
+    ]:
+        mark = sock.mark()
+        await sock.ws.send(raw)
+        error = await sock.wait_for(of_type("error"), since=mark)
+        assert error["code"] == code, raw
+    mark = sock.mark()
+    await sock.ws.send(b'{"type": "snapshot"}')  # a binary frame is read as text
+    snap = await sock.wait_for(of_type("snapshot"), since=mark)
+    assert snap["me"]["name"] == "<b>Max</b>"
+    assert snap["me"]["speaking"] is False and snap["me"]["hand"] is None
+    assert snap["session"]["state"] == "live"
+    whole = (await fac.http.get(f"/api/sessions/{fac.session_id}/report")).json()
+    assert whole["members"][0]["id"] == me and whole["members"][0]["airtime_s"] == 0
+
+    # A frame over 64 KiB closes the socket with 1009 (RELIABILITY.md S4).
+    await sock.ws.send('{"type": "heartbeat", "id": "' + "x" * 70_000 + '"}')
+    assert await sock.closed() == 1009
+
+
+async def test_handshake_refuses_foreign_origins_and_reused_tickets(server: LiveServer) -> None:
+    import websockets
+
+    fac = await setup_facilitator(server.url)
+
+    async def refused(url: str, origin: str) -> None:
+        with pytest.raises(websockets.InvalidStatus) as refusal:
+            await websockets.connect(url, origin=websockets.Origin(origin))
+        assert refusal.value.response.status_code == 403
+
+    for origin in ("http://evil.example", "null", f"http://127.0.0.1:{server.port}.evil.example"):
+        r = await fac.http.post(f"/api/sessions/{fac.session_id}/ticket", json={})
+        await refused(f"{server.ws_url}/ws/sessions/{fac.session_id}?ticket={r.json()['ticket']}", origin)
+    r = await fac.http.post(f"/api/sessions/{fac.session_id}/ticket", json={})
+    url = f"{server.ws_url}/ws/sessions/{fac.session_id}?ticket={r.json()['ticket']}"
+    async with websockets.connect(url, origin=websockets.Origin(server.url)) as ws:
+        assert '"snapshot"' in await ws.recv()
+    await refused(url, server.url)  # the same ticket again
+    await refused(f"{server.ws_url}/ws/sessions/{fac.session_id}", server.url)  # none at all
