@@ -52,6 +52,7 @@ class Fanout:
             ]
             frame["hands"] = view.hands()
             frame["group"] = view.headline()
+            frame["timeline"] = view.timeline()
         else:
             frame["me"] = view.person(you, True, for_member=True)
             frame["group"] = self._member_group(view)

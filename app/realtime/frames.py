@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.clock import Micros, to_s
+from app.domain.clock import Micros, s, to_s
 from app.domain.engine import SessionEngine
-from app.domain.person import Person
+from app.domain.person import Person, Segment
 from app.domain.report import group_block, utterance_counts
 from app.domain.rules import WARM_UP_SPEECH
 from app.domain.views import GroupFigures, HandPlace, group_figures, hand_queue, status
 
+TIMELINE_WINDOW = s(600)  # the dashboard's strip shows the last ten minutes
 BALANCE_WORDS = ((0.15, "even"), (0.3, "fairly even"), (0.5, "uneven"), (1.01, "very uneven"))
 
 
@@ -77,7 +78,28 @@ def person_state(
         "listening": p.listening,
         "paused": p.paused,
         "hand": None if place is None else hand_entry(place, now, not for_member),
+        "last_segment": segment_entry(p.id, p.segments[-1]) if p.segments else None,
     } | figures(p, now, group)
+
+
+def segment_entry(pid: str, seg: Segment) -> dict[str, Any]:
+    return {"person": pid, "start_s": to_s(seg.start), "end_s": to_s(seg.end),
+            "source": seg.source.value, "inferred": seg.inferred}  # fmt: skip
+
+
+def timeline(engine: SessionEngine, now: Micros, window: Micros) -> list[dict[str, Any]]:
+    """Who spoke when over the last `window` (open segments end null), oldest first."""
+    since = now - window
+    spans: list[dict[str, Any]] = []
+    for p in engine.persons.values():
+        for seg in reversed(p.segments):
+            if seg.end <= since:
+                break
+            spans.append(segment_entry(p.id, seg))
+        if p.seg_start is not None:
+            spans.append({"person": p.id, "start_s": to_s(p.seg_start), "end_s": None,
+                          "source": p.seg_source.value, "inferred": False})  # fmt: skip
+    return sorted(spans, key=lambda span: span["start_s"])
 
 
 def queue_entries(queue: list[HandPlace], now: Micros) -> list[dict[str, Any]]:
@@ -104,6 +126,9 @@ class View:
 
     def hands(self) -> list[dict[str, Any]]:
         return queue_entries(self.queue, self.now)
+
+    def timeline(self) -> list[dict[str, Any]]:
+        return timeline(self.engine, self.now, TIMELINE_WINDOW)
 
     def figures(self, pid: str) -> dict[str, Any]:
         return figures(self.engine.persons[pid], self.now, self.group)
