@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
+# Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded).
+apt_install chromium
 bootstrap test
 .venv/bin/ruff check app tests bench
 .venv/bin/mypy
