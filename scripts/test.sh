@@ -3,8 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
-# Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded).
-apt_install chromium
+# Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded),
+# and openssl to make a certificate for the https test.
+apt_install chromium openssl
 bootstrap test
 .venv/bin/ruff check app tests bench
 .venv/bin/mypy
