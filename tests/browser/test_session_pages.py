@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.browser.conftest import axe_violations, facilitator_page, member_page
 from tests.support.clients import Facilitator
