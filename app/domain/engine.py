@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from app.domain.clock import Micros
+from app.domain.clock import US_PER_S, Micros
 from app.domain.events import Change, Event, Kind, Role, Source
 from app.domain.person import Person, Segment
+from app.domain.prompts import Prompt, PromptLog, check
 from app.domain.rules import HAND_AUTO_LOWER, MAX_RETRO_CLOSE, GroupSettings
 from app.domain.speech import FloorClock, add_segment, finalize_through
 
@@ -32,6 +33,9 @@ class SessionEngine:
         self.ended_at: Micros | None = None
         self._hand_counter = 0
         self.round_running = False
+        self.prompt_log = PromptLog()
+        self._checked_through: Micros = 0  # whole seconds of prompt checks done (P0)
+        self._quiet_through: Micros = 0  # seconds known to fire nothing in the current state
         self._handlers: dict[Kind, Callable[[Event, Person | None], list[Change]]] = {
             Kind.START: self._on_start,
             Kind.END: self._on_end,
@@ -75,6 +79,7 @@ class SessionEngine:
             if person is None:
                 raise DomainError(f"{ev.person!r} is not in this session")
         changes = self.advance(ev.t)
+        self._quiet_through = 0
         return changes + self._handlers[ev.kind](ev, person)
 
     def apply_all(self, events: Iterable[Event]) -> list[Change]:
@@ -84,21 +89,53 @@ class SessionEngine:
         return changes
 
     def advance(self, t: Micros) -> list[Change]:
-        """Move session time to t, lowering hands whose owners have spoken 3 s (R1)."""
+        """Move session time to t: hands lower after 3 s of speech (R1), and every whole
+        second the prompt rules are checked (P0); at one instant, lowering comes first."""
         if self.ended or t <= self.now:
             return []
         changes: list[Change] = []
-        while (due := self._next_auto_lower()) is not None and due[0] <= t:
-            when, person = due
-            self._move_to(when)
-            changes.append(self._lower_hand(person, "spoke"))
+        while True:
+            lower = self._next_auto_lower()
+            second = self._checked_through + US_PER_S
+            if lower is not None and lower[0] <= min(second, t):
+                self._move_to(lower[0])
+                changes.append(self._lower_hand(lower[1], "spoke"))
+            elif second <= t:
+                self._move_to(second)
+                self._checked_through = second
+                changes += self._fire(check(self, second))
+            else:
+                break
         self._move_to(t)
         return changes
 
+    def due(self, t: Micros) -> Micros | None:
+        """The first instant in (now, t] at which time alone would change the state.
+
+        Read-only: the live service asks it every second to know when to log a tick.
+        """
+        lower = self._next_auto_lower()
+        limit = t if lower is None else min(t, lower[0])
+        k = max(self._checked_through, self._quiet_through) + US_PER_S
+        while k <= limit:
+            if check(self, k) is not None:
+                return k
+            self._quiet_through = k
+            k += US_PER_S
+        return lower[0] if lower is not None and lower[0] <= t else None
+
     def next_due(self) -> Micros | None:
-        """The next instant at which time alone would change the state, if any."""
+        """The next hand due to lower by itself, if any."""
         due = self._next_auto_lower()
         return None if due is None else due[0]
+
+    def _fire(self, prompt: Prompt | None) -> list[Change]:
+        if prompt is None:
+            return []
+        turn = self.persons[prompt.about].utterance_start() if prompt.about else None
+        self.prompt_log.record(prompt, turn)
+        detail = {"id": prompt.id, "kind": prompt.kind, "text": prompt.text}
+        return [Change("prompt", prompt.t, prompt.about, detail)]
 
     # -- handlers -------------------------------------------------------------
 
@@ -236,8 +273,7 @@ class SessionEngine:
         p.seg_start = None
         if at > start:
             seg = Segment(start, at, p.seg_source, inferred)
-            p.segments.append(seg)
-            p.airtime += at - start
+            p.add_segment(seg)
             add_segment(p, seg, self.persons)
         detail = {"on": False, "at": at, "inferred": inferred}
         return [Change("speaking", self.now, p.id, detail)]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from app.domain.clock import Micros
 from app.domain.events import Role, Source
-from app.domain.rules import TURN_MIN
+from app.domain.rules import TURN_MIN, UTTERANCE_GAP
 
 
 @dataclass(slots=True)
@@ -71,6 +72,8 @@ class Person:
     airtime: Micros = 0
     floor: Micros = 0
     segments: list[Segment] = field(default_factory=list)
+    segment_ends: list[Micros] = field(default_factory=list)  # for windowed airtime (P1)
+    airtime_through: list[Micros] = field(default_factory=list)  # airtime up to each segment's end
     utterances: list[Utterance] = field(default_factory=list)
     finalized: int = 0  # utterances[:finalized] are classified and counted
     turns: int = 0
@@ -102,6 +105,35 @@ class Person:
         """M1 airtime including the open segment."""
         open_part = 0 if self.seg_start is None else now - self.seg_start
         return self.airtime + open_part
+
+    def add_segment(self, seg: Segment) -> None:
+        self.segments.append(seg)
+        self.airtime += seg.end - seg.start
+        self.segment_ends.append(seg.end)
+        self.airtime_through.append(self.airtime)
+
+    def airtime_before(self, x: Micros) -> Micros:
+        """Speech before instant x (x no later than now), in O(log segments)."""
+        closed = bisect_right(self.segment_ends, x)
+        total = self.airtime_through[closed - 1] if closed else 0
+        if closed < len(self.segments) and self.segments[closed].start < x:
+            total += x - self.segments[closed].start
+        if self.seg_start is not None and x > self.seg_start:
+            total += x - self.seg_start
+        return total
+
+    def airtime_between(self, lo: Micros, hi: Micros) -> Micros:
+        """Speech within [lo, hi), e.g. the last 15 minutes (DOMAIN.md P1)."""
+        return self.airtime_before(hi) - self.airtime_before(max(lo, 0))
+
+    def utterance_start(self) -> Micros | None:
+        """Start of the utterance under way while speaking (segments merge across short gaps)."""
+        if self.seg_start is None:
+            return None
+        last = self.utterances[-1] if self.utterances else None
+        if last is not None and self.seg_start - last.end < UTTERANCE_GAP:
+            return last.start
+        return self.seg_start
 
     def last_spoke(self, now: Micros) -> Micros | None:
         """End of the last utterance (now, while speaking), for M5's quiet-for."""

@@ -87,11 +87,19 @@ def group_block(engine: SessionEngine, now: Micros, group: GroupFigures) -> dict
     }
 
 
+def prompt_entries(engine: SessionEngine) -> list[dict[str, Any]]:
+    """SCENARIO.md's prompt list: `{t, kind, about, text}` in time order."""
+    return [
+        {"t": to_s(p.t), "kind": p.kind,
+         "about": engine.persons[p.about].name if p.about else None, "text": p.text}
+        for p in engine.prompt_log.issued
+    ]  # fmt: skip
+
+
 def build_report(
     engine: SessionEngine,
     members: list[str],
     facilitator: str | None,
-    prompts: list[dict[str, Any]] | None = None,
     now: Micros | None = None,
 ) -> dict[str, Any]:
     """SCENARIO.md's report: members in the given order, as of the end (or `now`)."""
@@ -104,5 +112,5 @@ def build_report(
         "members": [person_figures(engine, engine.persons[m], now, group) for m in members],
         "facilitator": None if fac is None else person_figures(engine, fac, now, group),
         "group": group_block(engine, now, group),
-        "prompts": prompts or [],
+        "prompts": prompt_entries(engine),
     }

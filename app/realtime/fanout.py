@@ -53,6 +53,7 @@ class Fanout:
             frame["hands"] = view.hands()
             frame["group"] = view.headline()
             frame["timeline"] = view.timeline()
+            frame["prompts"] = view.prompts()
         else:
             frame["me"] = view.person(you, True, for_member=True)
             frame["group"] = self._member_group(view)
@@ -69,6 +70,9 @@ class Fanout:
                  for pid in people]  # fmt: skip
         if hands:
             staff.append({"type": "hands", "queue": view.hands()})
+        # Prompts go to facilitators only, never to members (DOMAIN.md P2).
+        staff += [{"type": "prompt", "prompt": view.prompt(c.detail["id"])}
+                  for c in changes if c.kind == "prompt"]  # fmt: skip
         common = [{"type": "session", "state": c.detail["state"], "elapsed_s": to_s(c.t)}
                   for c in sessions]  # fmt: skip
         for conn in list(room.connections):

@@ -127,6 +127,16 @@ class View:
     def hands(self) -> list[dict[str, Any]]:
         return queue_entries(self.queue, self.now)
 
+    def prompt(self, prompt_id: int) -> dict[str, Any]:
+        prompt = self.engine.prompt_log.issued[prompt_id - 1]
+        about = self.engine.persons[prompt.about] if prompt.about else None
+        return {"id": prompt.id, "t_s": to_s(prompt.t), "kind": prompt.kind,
+                "about": prompt.about, "about_name": about.name if about else None,
+                "text": prompt.text, "outcome": self.engine.prompt_log.outcomes.get(prompt.id)}  # fmt: skip
+
+    def prompts(self) -> list[dict[str, Any]]:
+        return [self.prompt(p.id) for p in self.engine.prompt_log.issued]
+
     def timeline(self) -> list[dict[str, Any]]:
         return timeline(self.engine, self.now, TIMELINE_WINDOW)
 

@@ -308,7 +308,7 @@ class Room:
             stale = heard is None or wall - heard > self.timings.heartbeat_timeout_s
             if person.seg_source is Source.DEVICE and stale:
                 await self._close_dropped_speech(pid)
-        due = self.engine.next_due()
-        if due is not None and due <= self.session_time(wall):
+        if self.engine.due(self.session_time(wall)) is not None:
+            # Log the moment, so every replica lowers hands and fires prompts alike (P0).
             await self.submit([Spec(Kind.TICK)], actor="system")
         self.fanout.airtime(self.session_time(wall))

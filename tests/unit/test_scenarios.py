@@ -114,7 +114,18 @@ def test_scenario_md_worked_example_gives_the_documented_report() -> None:
         "group": {"participants": 2, "total_speech_s": 25.0, "overlap_s": 0.0,
                   "silence_s": 1775.0, "gini": 0.1, "gini_normalized": 0.2,
                   "evenness": 0.971, "effective_speakers": 1.923},
-        "prompts": [],
+        # The document's sample output predates prompts; by DOMAIN.md P1 Ana, the only
+        # participant left after Ben leaves at 900, has been silent for 15 min at 920:
+        # the session's first invitation is group-level (P2), the next names her once
+        # the 5-minute spacing allows (P0), and the 15-minute rule stops a third.
+        "prompts": [
+            {"t": 920.0, "kind": "group_invite", "about": None,
+             "text": "Is there anyone who hasn't had a chance yet and would like to? "
+                     "Passing is always fine."},
+            {"t": 1220.0, "kind": "invite_quieter", "about": "Ana",
+             "text": "You might check whether Ana would like to add anything. "
+                     "Passing is always fine."},
+        ],
     }  # fmt: skip
 
 
