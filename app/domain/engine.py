@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from app.domain.clock import US_PER_S, Micros
 from app.domain.events import Change, Event, Kind, Role, Source
 from app.domain.person import Person, Segment
-from app.domain.prompts import Prompt, PromptLog, check
+from app.domain.prompts import Limits, Prompt, PromptLog, check
 from app.domain.rules import HAND_AUTO_LOWER, MAX_RETRO_CLOSE, GroupSettings
 from app.domain.speech import FloorClock, add_segment, finalize_through
 
@@ -27,6 +27,7 @@ class SessionEngine:
 
     def __init__(self, settings: GroupSettings | None = None) -> None:
         self.settings = settings or GroupSettings()
+        self.limits = Limits.of(self.settings)
         self.persons: dict[str, Person] = {}
         self.floor = FloorClock(self.persons)
         self.now: Micros = 0

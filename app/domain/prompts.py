@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from app.domain.clock import Micros, s
 from app.domain.events import Role
 from app.domain.person import Person
+from app.domain.rules import GroupSettings
 from app.domain.wording import phrase
 
 if TYPE_CHECKING:
@@ -35,6 +36,23 @@ class Prompt:
 
     def concerns(self) -> tuple[str, ...]:
         return (self.about,) if self.about is not None else self.candidates
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The group's prompt thresholds in microseconds, converted once (DOMAIN.md P5)."""
+
+    quiet_after: Micros
+    quiet_window: Micros
+    silent_for: Micros
+    member_gap: Micros
+    gap: Micros
+    long_turn: Micros
+
+    @classmethod
+    def of(cls, rules: GroupSettings) -> Limits:
+        return cls(s(rules.quiet_after_s), s(rules.quiet_window_s), s(rules.silent_for_s),
+                   s(rules.member_prompt_gap_s), s(rules.prompt_gap_s), s(rules.long_turn_s))  # fmt: skip
 
 
 @dataclass
@@ -71,7 +89,7 @@ def check(engine: SessionEngine, k: Micros) -> Prompt | None:
     rules, log = engine.settings, engine.prompt_log
     if not rules.prompts or engine.ended:
         return None
-    if log.last_t is not None and k - log.last_t < s(rules.prompt_gap_s):
+    if log.last_t is not None and k - log.last_t < engine.limits.gap:
         return None  # P0: no two prompts within prompt_gap_s
     return _long_turn(engine, k) or _invitation(engine, k) or _facilitator_airtime(engine, k)
 
@@ -85,7 +103,7 @@ def _new(engine: SessionEngine, k: Micros, kind: str, about: Person | None,
 
 def _long_turn(engine: SessionEngine, k: Micros) -> Prompt | None:
     """P3: someone's current turn passes long_turn_s; once per turn."""
-    limit = s(engine.settings.long_turn_s)
+    limit = engine.limits.long_turn
     for p in engine.persons.values():
         start = p.utterance_start()
         if start is None or k - start < limit:
@@ -104,24 +122,24 @@ def participants_now(engine: SessionEngine) -> list[Person]:
 
 def _invitation(engine: SessionEngine, k: Micros) -> Prompt | None:
     """P1: invite a quieter member; the session's first invitation is group-level (P2)."""
-    rules, log = engine.settings, engine.prompt_log
-    settle = s(rules.quiet_after_s)
+    rules, log, limits = engine.settings, engine.prompt_log, engine.limits
+    settle = limits.quiet_after
     if k < settle or engine.round_running or any(p.hand_up for p in engine.persons.values()):
         return None
     people = participants_now(engine)
-    window = {p.id: p.airtime_between(k - s(rules.quiet_window_s), k) for p in people}
+    window = {p.id: p.airtime_between(k - limits.quiet_window, k) for p in people}
     total = sum(window.values())
     quiet: list[tuple[float, Micros, int, Person]] = []
     for order, p in enumerate(people):
         if p.presence.value(k) < settle:
             continue
         named = log.last_about.get(p.id)
-        if named is not None and k - named < s(rules.member_prompt_gap_s):
+        if named is not None and k - named < limits.member_gap:
             continue
         ratio = len(people) * window[p.id] / total if total else None
         since = p.last_spoke(k)
         silent = k - (since if since is not None else p.joined_at or 0)
-        if (ratio is not None and ratio < rules.quiet_ratio) or silent >= s(rules.silent_for_s):
+        if (ratio is not None and ratio < rules.quiet_ratio) or silent >= limits.silent_for:
             quiet.append((ratio if ratio is not None else 0.0, -silent, order, p))
     if not quiet:
         return None
@@ -133,20 +151,24 @@ def _invitation(engine: SessionEngine, k: Micros) -> Prompt | None:
 
 def _facilitator_airtime(engine: SessionEngine, k: Micros) -> Prompt | None:
     """P3: the facilitator's own share of the last 15 min, counted as one more person."""
-    rules, log = engine.settings, engine.prompt_log
-    if k < s(rules.quiet_after_s):
+    rules, log, limits = engine.settings, engine.prompt_log, engine.limits
+    if k < limits.quiet_after:
         return None
-    lo = k - s(rules.quiet_window_s)
-    people = participants_now(engine)
-    members_total = sum(p.airtime_between(lo, k) for p in people)
+    lo = k - limits.quiet_window
+    members_total: Micros | None = None  # summed only when a facilitator has spoken lately
     for fac in engine.persons.values():
         if fac.role is not Role.FACILITATOR or not fac.present:
             continue
         cued = log.facilitator_cued.get(fac.id)
-        if cued is not None and k - cued < s(rules.member_prompt_gap_s):
+        if cued is not None and k - cued < limits.member_gap:
             continue
         own = fac.airtime_between(lo, k)
-        if own and (len(people) + 1) * own / (own + members_total) > rules.facilitator_ratio:
+        if not own:
+            continue
+        people = participants_now(engine)
+        if members_total is None:
+            members_total = sum(p.airtime_between(lo, k) for p in people)
+        if (len(people) + 1) * own / (own + members_total) > rules.facilitator_ratio:
             return _new(engine, k, "facilitator_airtime", None, (fac.id,))
     return None
 
