@@ -5,11 +5,17 @@ import {
 import { renderHeadline } from '/static/headline.js';
 import { PeopleBoard } from '/static/tiles.js';
 import { HandQueue } from '/static/hands.js';
+import { Timeline } from '/static/timeline.js';
+import qrcode from '/static/vendor/qrcode-generator.mjs';
 
 const $ = (id) => document.getElementById(id);
 const sessionId = pathPart('/dashboard/');
 const sessionClock = new SessionClock();
 const STATE_WORDS = { open: 'Not started', live: 'Live', ended: 'Ended' };
+// Keys that mark a person speaking, in tile order. The dashboard has no other
+// single-key shortcuts; add any future one to RESERVED so it is never handed out.
+const RESERVED = new Set();
+const MARK_KEYS = [...'1234567890abcdefghijklmnopqrstuvwxyz'].filter((k) => !RESERVED.has(k));
 
 const state = {
   session: null,
@@ -28,6 +34,10 @@ const board = new PeopleBoard($('tiles'), tapPerson);
 const queue = new HandQueue({
   list: $('queue'), empty: $('queue-empty'), lowerAll: $('lower-all'), news: $('hand-news'), heading: $('hands-h'),
 }, (message) => socket.send(message));
+const timeline = new Timeline({
+  strip: $('timeline'), grid: $('timeline-grid'), axis: $('timeline-axis'), now: $('timeline-now'),
+  nowLabel: $('timeline-now-label'), turns: $('timeline-turns'), empty: $('timeline-empty'),
+});
 
 function isLive() {
   return state.session?.state === 'live';
@@ -40,13 +50,17 @@ function apply(frame) {
       state.you = frame.you;
       state.group = frame.group;
       sessionClock.sync(frame.session.elapsed_s, frame.session.state);
+      // A snapshot replaces everything, so a reconnect is whole again with nothing doubled.
       state.people = new Map();
+      state.seenAt = new Map();
       frame.people.forEach(mergePerson);
       state.hands = frame.hands;
+      timeline.reset(frame.timeline);
       renderSession();
       break;
     case 'person':
       mergePerson(frame.person);
+      timeline.person(frame.person);
       break;
     case 'hands':
       state.hands = frame.queue;
@@ -62,6 +76,7 @@ function apply(frame) {
       state.session.state = frame.state;
       sessionClock.sync(frame.elapsed_s, frame.state);
       renderSession();
+      ownVoice.sessionChanged();
       break;
     default:
       return; // ack and error need nothing here: LiveSocket settles and reports them
@@ -74,24 +89,34 @@ function mergePerson(update) {
   state.seenAt.set(update.id, sessionClock.now());
 }
 
+/** Person id -> the key that marks them speaking, by tile order (stable: the roster keeps arrival order). */
+function markKeys(people) {
+  return new Map(people.slice(0, MARK_KEYS.length).map((p, index) => [p.id, MARK_KEYS[index]]));
+}
+
 function render() {
   const people = [...state.people.values()];
   const counted = people.filter((p) => p.status === 'participant').length;
+  const now = sessionClock.now();
   board.render(people, {
-    now: sessionClock.now(),
+    now,
     live: isLive(),
     ended: state.ended,
     participants: state.group?.participants ?? counted,
     seenAt: state.seenAt,
     handPlaces: new Map(state.hands.map((place) => [place.person, place.position])),
+    keys: markKeys(people),
   });
+  timeline.render(people, { now, you: state.you?.id, ended: state.ended });
   $('tiles-empty').hidden = people.some((p) => p.role === 'member');
-  renderHeadline($('headline'), state.group, { elapsedS: sessionClock.now(), full: true });
-  $('elapsed').textContent = state.session?.state === 'open' ? 'Waiting to start' : clock(sessionClock.now());
+  renderHeadline($('headline'), state.group, { elapsedS: now, full: true });
+  $('elapsed').textContent = state.session?.state === 'open' ? 'Waiting to start' : clock(now);
 }
 
 function renderQueue() {
-  queue.set(state.hands, { enabled: isLive(), now: sessionClock.running ? sessionClock.now() : null });
+  queue.set(state.hands, {
+    enabled: isLive(), now: sessionClock.running ? sessionClock.now() : null, keys: markKeys([...state.people.values()]),
+  });
 }
 
 function renderSession() {
@@ -129,21 +154,46 @@ function renderActions(confirming = false) {
   }
 }
 
-function tapPerson(id) {
+async function tapPerson(id) {
   if (!isLive()) {
     showStatus(state.ended ? 'The session has ended.' : 'Start the session first: speaking is recorded only while it is live.');
     return;
   }
   const person = state.people.get(id);
-  const message = { type: 'speaking', on: !person.speaking };
+  const on = !person.speaking;
+  const message = { type: 'speaking', on };
   // Your own tile marks you without `member` (protocol: "self without member").
   if (id !== state.you?.id) message.member = id;
-  socket.send(message);
+  if (await socket.send(message)) {
+    $('mark-news').textContent = `${person.name}: ${on ? 'marked speaking' : 'stopped'}.`;
+  }
+}
+
+/** Is the keyboard busy typing somewhere (so a letter is text, not a shortcut)? */
+function typingIn(target) {
+  if (!(target instanceof Element)) return false;
+  if (target.isContentEditable || target.closest('textarea, select, [contenteditable]')) return true;
+  if (target.tagName !== 'INPUT') return false;
+  return !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file'].includes(target.type);
+}
+
+function onKey(event) {
+  if (event.defaultPrevented || event.repeat || event.isComposing) return;
+  if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return;
+  if (typingIn(event.target) || $('qr-dialog').open || state.ended) return;
+  const key = event.key.length === 1 ? event.key.toLowerCase() : '';
+  if (!key) return;
+  const people = [...state.people.values()];
+  const entry = [...markKeys(people)].find(([, k]) => k === key);
+  if (!entry) return;
+  event.preventDefault();
+  tapPerson(entry[0]);
 }
 
 function showConnection(phase) {
   $('conn').textContent = { open: 'Connected', connecting: 'Connecting…', reconnecting: 'Reconnecting…' }[phase];
   $('notice').hidden = phase !== 'reconnecting';
+  if (phase === 'reconnecting') ownVoice.stop('The connection dropped, so detecting your voice stopped. Turn it on again once the dashboard says Connected.');
 }
 
 function finish() {
@@ -156,6 +206,11 @@ function finish() {
   $('conn').textContent = 'Session ended';
   $('notice').hidden = true;
   $('tiles-hint').hidden = true;
+  $('room-help').hidden = true;
+  $('confidentiality').hidden = true;
+  ownVoice.stop('The session has ended.', { final: true });
+  $('own-voice').hidden = true;
+  timeline.closeAll(sessionClock.now());
   // Ending closes every open segment and lowers every hand (SCENARIO.md); show that
   // now rather than rely on frames that may not arrive before the socket closes.
   for (const person of state.people.values()) person.speaking = false;
@@ -188,13 +243,204 @@ async function refused(err) {
   }
 }
 
+/** The invite link as a QR code: an SVG drawn with DOM calls (no markup strings). */
+function qrSvg(text, label) {
+  const qr = qrcode(0, 'M'); // 0: the smallest version that fits
+  qr.addData(new URL(text, location.href).href); // ASCII only: percent-encoded, host in punycode
+  qr.make();
+  const count = qr.getModuleCount();
+  const quiet = 4; // the standard's quiet zone, in modules
+  const size = count + 2 * quiet;
+  let d = '';
+  for (let row = 0; row < count; row += 1) {
+    for (let col = 0; col < count; col += 1) {
+      if (qr.isDark(row, col)) d += `M${col + quiet} ${row + quiet}h1v1h-1z`;
+    }
+  }
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${size} ${size}`);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', label);
+  svg.setAttribute('shape-rendering', 'crispEdges');
+  const back = document.createElementNS(ns, 'rect');
+  back.setAttribute('width', String(size));
+  back.setAttribute('height', String(size));
+  back.setAttribute('fill', '#ffffff');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', d);
+  path.setAttribute('fill', '#000000');
+  svg.append(back, path);
+  return svg;
+}
+
 async function loadInvite(groupId) {
   const group = await api(`/api/groups/${encodeURIComponent(groupId)}`);
   const input = $('invite-url');
-  input.value = group.invite_url;
-  $('invite-copy').addEventListener('click', () => copyText(group.invite_url, input));
+  const url = group.invite_url;
+  input.value = url;
+  $('invite-copy').addEventListener('click', () => copyText(url, input));
+  const toggle = $('show-qr');
+  toggle.addEventListener('click', () => {
+    const show = toggle.getAttribute('aria-expanded') !== 'true';
+    if (show && !$('qr').firstChild) {
+      try {
+        fill($('qr'), qrSvg(url, `QR code for the invite link to ${group.name}`));
+      } catch {
+        fill($('qr'), el('p', { class: 'small', text: 'This link is too long for a QR code. Share the link instead.' }));
+      }
+    }
+    toggle.setAttribute('aria-expanded', String(show));
+    toggle.textContent = show ? 'Hide QR code' : 'Show QR code';
+    $('qr-panel').hidden = !show;
+  });
+  $('qr-large').addEventListener('click', () => {
+    if (!$('qr-big').firstChild) fill($('qr-big'), qrSvg(url, `QR code for the invite link to ${group.name}`));
+    $('qr-dialog-group').textContent = group.name;
+    $('qr-dialog-url').textContent = url;
+    $('qr-dialog').showModal();
+  });
   $('invite').hidden = false;
 }
+
+/** mic.js's onStop reasons, in words. */
+const STOP_WORDS = {
+  'mic-ended': 'The microphone went away (unplugged, or its permission was withdrawn), so voice detection stopped.',
+};
+
+/**
+ * The facilitator's own speech, detected on this device (DOMAIN.md D1, D2) with
+ * /static/mic.js. Only on/off leaves the device; heartbeats every 2 s while on
+ * (D5). Stops, and says "off", when the page is hidden; stops when the socket drops.
+ */
+const ownVoice = (() => {
+  const toggle = $('own-mic');
+  const status = $('own-mic-status');
+  const tools = $('own-mic-tools');
+  const slider = $('own-mic-sensitivity');
+  let detector = null;
+  let told = false; // what the server last heard from us: speaking or not
+  let heartbeat = null;
+  let level = null; // the latest level, drawn on the next animation frame
+  let attempt = 0; // bumps on every start and stop, so a slow start that was overtaken gives up
+
+  const say = (text) => { status.textContent = text; };
+
+  function tell(on, agoMs = 0) {
+    if (on === told) return;
+    if (on && (!isLive() || !socket.isOpen)) return; // nothing is recorded outside a live session
+    told = on;
+    clearInterval(heartbeat);
+    heartbeat = null;
+    if (socket.isOpen) {
+      const ago = Math.max(0, Math.min(2000, Math.round(agoMs ?? 0)));
+      socket.send({ type: 'speaking', on, ...(ago ? { ago_ms: ago } : {}) });
+    }
+    if (on) heartbeat = setInterval(() => socket.notify({ type: 'heartbeat' }), 2000);
+  }
+
+  function drawLevel() {
+    if (!level) return;
+    $('own-mic-fill').style.width = `${Math.round(Math.min(1, level[0]) * 100)}%`;
+    $('own-mic-mark').style.left = `${Math.round(Math.min(1, level[1]) * 100)}%`;
+    level = null;
+  }
+
+  function stopped(message) {
+    tell(false);
+    detector = null;
+    toggle.checked = false;
+    tools.hidden = true;
+    if (message) say(message);
+  }
+
+  async function start() {
+    const mine = ++attempt;
+    say('Asking for the microphone…');
+    let mic;
+    try {
+      // Loaded only when wanted, and guarded: the dashboard works without it.
+      mic = await import('/static/mic.js');
+      if (typeof mic.createSpeechDetector !== 'function') throw new Error('no detector');
+    } catch {
+      if (mine === attempt) stopped('Voice detection is not available on this server yet, so this switch cannot work. Tap your own tile or press its key instead.');
+      return;
+    }
+    if (mine !== attempt) return;
+    const unavailable = mic.micUnavailableReason?.();
+    if (unavailable) {
+      stopped(unavailable);
+      return;
+    }
+    const made = mic.createSpeechDetector({
+      onChange(on, agoMs) {
+        if (made !== detector) return;
+        tell(on, agoMs);
+        say(on ? 'Hearing you speak.' : 'Listening for your voice.');
+      },
+      onLevel(level01, threshold01) {
+        if (made !== detector) return;
+        if (!level) requestAnimationFrame(drawLevel);
+        level = [level01, threshold01];
+      },
+      onStop(reason) {
+        if (made !== detector) return;
+        stopped(`${STOP_WORDS[reason] ?? 'Voice detection stopped.'} Turn it on again to retry.`);
+      },
+    });
+    detector = made;
+    try {
+      await made.start();
+    } catch (err) {
+      if (made === detector) {
+        stopped(mic.micErrorText?.(err)
+          ?? `The microphone could not start${err?.message ? ` (${err.message})` : ''}. Check this site's microphone permission in the browser.`);
+      }
+      return;
+    }
+    if (made !== detector) {
+      made.stop(); // switched off while the browser was asking for permission
+      return;
+    }
+    made.setSensitivity?.(Number(slider.value));
+    tools.hidden = false;
+    say(isLive() ? 'Listening for your voice.' : 'Ready. Your speaking is recorded once the session is live.');
+  }
+
+  function stop(message, { final = false } = {}) {
+    attempt += 1;
+    const running = detector;
+    detector = null;
+    running?.stop();
+    if (running || toggle.checked) stopped(message);
+    else tell(false);
+    if (final) toggle.disabled = true;
+  }
+
+  toggle.addEventListener('change', () => {
+    if (toggle.checked) start();
+    else stop('Off. Your own tile still marks you by tap or key.');
+  });
+  slider.addEventListener('input', () => {
+    const x = Number(slider.value);
+    slider.setAttribute('aria-valuetext', x < 0.9 ? 'less sensitive' : x > 1.1 ? 'more sensitive' : 'normal');
+    detector?.setSensitivity?.(x);
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden' && (detector || toggle.checked)) {
+      stop('Stopped because this page was hidden. Turn it on again when you are back.');
+    }
+  });
+
+  return {
+    stop,
+    /** The session changed state: say "speaking" now if we already hear the facilitator. */
+    sessionChanged() {
+      if (isLive() && detector?.speaking) tell(true, 0);
+      if (!isLive()) tell(false);
+    },
+  };
+})();
 
 async function boot() {
   if (!sessionId) {
@@ -214,6 +460,7 @@ async function boot() {
   render();
   loadInvite(info.group_id).catch(() => {}); // the link is a convenience; the dashboard works without it
   if (!state.ended) socket.start();
+  document.addEventListener('keydown', onKey);
   setInterval(() => {
     render();
     queue.tick(sessionClock.running ? sessionClock.now() : null);

@@ -15,12 +15,15 @@ export class HandQueue {
     this.lowerAll.addEventListener('click', () => this.#act(this.lowerAll, { type: 'lower_all' }));
   }
 
-  /** Replace the queue; announces what changed politely (screen readers and the news line). */
-  set(queue, { enabled, now }) {
+  /**
+   * Replace the queue; announces what changed politely (screen readers and the news line).
+   * keys (optional) maps a person id to the key that marks them speaking, shown as a keycap.
+   */
+  set(queue, { enabled, now, keys = new Map() }) {
     this.#announce(queue);
     this.#queue = queue;
     const focusedKey = this.list.contains(document.activeElement) ? document.activeElement.dataset.key : null;
-    fill(this.list, queue.map((place) => this.#row(place, enabled)));
+    fill(this.list, queue.map((place) => this.#row(place, enabled, keys.get(place.person))));
     this.empty.hidden = queue.length > 0;
     this.lowerAll.hidden = !enabled || queue.length === 0;
     this.tick(now);
@@ -39,14 +42,16 @@ export class HandQueue {
     }
   }
 
-  #row(place, enabled) {
+  #row(place, enabled, key) {
     const name = place.name;
     const callKey = `call:${place.person}`;
     const lowerKey = `lower:${place.person}`;
     return el('li', { class: 'queue-item' },
       el('span', { class: 'queue-pos', 'aria-hidden': 'true', text: String(place.position) }),
       el('span', { class: 'queue-body' },
-        el('span', { class: 'queue-name', text: name }),
+        el('span', { class: 'queue-name' },
+          key && el('kbd', { class: 'keycap', 'aria-hidden': 'true', title: `Press ${key.toUpperCase()} to mark ${name} speaking`, text: key.toUpperCase() }),
+          name),
         el('span', { class: 'small muted' }, el('span', { class: 'waited' }), ` · ${place.reason}`)),
       enabled && el('span', { class: 'queue-actions' },
         el('button', {

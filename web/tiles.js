@@ -4,6 +4,9 @@ import { el, clock, percent, ordinal } from '/static/common.js';
 
 function makeTile(id, onTap) {
   const parts = {
+    // The key that marks this person speaking (in-person groups); the tile's
+    // aria-keyshortcuts says it to screen readers, so the cap itself stays quiet.
+    keycap: el('kbd', { class: 'keycap', 'aria-hidden': 'true' }),
     name: el('span', { class: 'tile-name' }),
     conn: el('span', { class: 'conn' }),
     state: el('span', { class: 'badge' }),
@@ -20,12 +23,19 @@ function makeTile(id, onTap) {
     type: 'button', class: 'tile', 'data-person': id, 'aria-describedby': 'tiles-hint',
     onclick: () => onTap(id),
   },
-  el('span', { class: 'tile-head' }, parts.name, parts.conn),
+  el('span', { class: 'tile-head' }, el('span', { class: 'tile-who' }, parts.keycap, parts.name), parts.conn),
   el('span', { class: 'tile-badges' }, parts.state, parts.hand),
   el('span', { class: 'tile-numbers' }, parts.airtime, parts.turns),
   el('span', { class: 'share' }, parts.bar, parts.shareText),
   parts.quiet);
   return { root, parts };
+}
+
+/** Connection in words: a dropped device is not the same as someone who left. */
+function connWords(p) {
+  if (p.connected) return ['● Online', ''];
+  if (p.present) return ['◌ Connection lost', 'is-lost'];
+  return ['○ Offline', 'is-offline'];
 }
 
 /** The one condition that matters most, in words; never "silent" (DOMAIN.md E2, E5). */
@@ -44,6 +54,8 @@ function stateWords(p, now, ended) {
 
 function shareWords(p, equal) {
   if (p.role === 'facilitator') return 'Not counted in the group balance';
+  if (p.paused) return 'Tracking paused: not counted in the balance';
+  if (p.listening) return 'Listening today: not counted in the balance';
   if (p.status === 'listened') return 'Mostly listening: not counted in the balance';
   if (p.status !== 'participant') return '';
   if (p.share === null || p.share === undefined) return 'Share shows once someone has spoken';
@@ -64,9 +76,10 @@ export class PeopleBoard {
   }
 
   /**
-   * people: person objects in display order; ctx: {now, participants, live, ended, seenAt, handPlaces}
-   * where seenAt maps a person id to the session time their figures arrived and
-   * handPlaces a person id to their place in the hand queue.
+   * people: person objects in display order; ctx: {now, participants, live, ended, seenAt, handPlaces, keys}
+   * where seenAt maps a person id to the session time their figures arrived,
+   * handPlaces a person id to their place in the hand queue and keys a person id
+   * to the keyboard key that marks them speaking.
    */
   render(people, ctx) {
     const ids = new Set(people.map((p) => p.id));
@@ -95,15 +108,21 @@ export class PeopleBoard {
 
   #update({ root, parts }, p, ctx, axis, n) {
     const [words, kind] = stateWords(p, ctx.now, ctx.ended);
-    const counted = p.status === 'participant' && typeof p.share === 'number';
+    const counted = p.status === 'participant' && typeof p.share === 'number' && !p.listening && !p.paused;
     const sinceData = ctx.live && !p.speaking ? ctx.now - (ctx.seenAt.get(p.id) ?? ctx.now) : 0;
     const quiet = typeof p.quiet_for_s === 'number' ? p.quiet_for_s + Math.max(0, sinceData) : null;
     root.classList.toggle('is-speaking', Boolean(p.speaking));
     root.classList.toggle('is-away', !p.present && !ctx.ended);
     root.setAttribute('aria-pressed', String(Boolean(p.speaking)));
     parts.name.textContent = p.name;
-    parts.conn.textContent = p.connected ? '● Online' : '○ Offline';
-    parts.conn.classList.toggle('is-offline', !p.connected);
+    const [conn, connKind] = connWords(p);
+    parts.conn.textContent = conn;
+    parts.conn.className = `conn ${connKind}`;
+    const key = ctx.ended ? undefined : ctx.keys?.get(p.id);
+    parts.keycap.textContent = key ? key.toUpperCase() : '';
+    parts.keycap.hidden = !key;
+    if (key) root.setAttribute('aria-keyshortcuts', key);
+    else root.removeAttribute('aria-keyshortcuts');
     parts.state.textContent = words;
     parts.state.className = `badge ${kind}`;
     parts.state.hidden = !words;
