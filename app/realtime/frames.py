@@ -75,6 +75,7 @@ def person_state(
         "tracked": p.tracked,
         "status": status(p, now),
         "speaking_since_s": to_s(p.seg_start) if p.seg_start is not None else None,
+        "speaking_source": p.seg_source.value if p.seg_start is not None else None,
         "listening": p.listening,
         "paused": p.paused,
         "hand": None if place is None else hand_entry(place, now, not for_member),
