@@ -1,6 +1,7 @@
 // The member's live view: only their own numbers (DOMAIN.md E6), their hand, their choices.
 import { showStatus, clock, percent, ordinal, SessionClock, LiveSocket } from '/static/common.js';
 import { renderHeadline } from '/static/headline.js';
+import { createSpeechDetector, micUnavailableReason, micErrorText } from '/static/mic.js';
 
 const $ = (id) => document.getElementById(id);
 const HOLD_MS = 500; // a press longer than this is "hold while you talk": releasing stops
@@ -15,7 +16,13 @@ export class MemberLive {
   ended = false;
   deviceSpeaking = false; // this device switched speaking on (not the facilitator's marking)
   clock = new SessionClock();
+  mic = new MicSwitch({
+    onSpeaking: (on, agoMs) => this.#micSpeech(on, agoMs),
+    onChanged: () => this.#micSwitched(),
+  });
   #press = null;
+  #couldSend = false; // whether the mic's speech could be sent at the last look (see #reconcileMic)
+  #owedOff = false; // the mic stopped hearing speech while its "on" could not be taken back yet
 
   /** callbacks: onLive() at the first snapshot, onRefused(ApiError, sessionId) when no ticket is given. */
   constructor({ onLive, onRefused }) {
@@ -28,14 +35,16 @@ export class MemberLive {
     // A hidden page cannot be speaking through this device any more.
     document.addEventListener('visibilitychange', () => { if (document.hidden) this.#stopDeviceSpeaking(); });
     window.addEventListener('pagehide', () => this.#stopDeviceSpeaking());
-    setInterval(() => { if (this.deviceSpeaking) this.socket?.notify({ type: 'heartbeat' }); }, HEARTBEAT_MS);
+    setInterval(() => {
+      if (this.deviceSpeaking || (this.mic.speaking && this.#canSendMic())) this.socket?.notify({ type: 'heartbeat' });
+    }, HEARTBEAT_MS);
     setInterval(() => this.#renderClock(), 1000);
   }
 
   connect(sessionId) {
     this.socket?.stop();
     this.ended = false;
-    for (const [id, hidden] of [['controls', false], ['choices', false], ['ended', true]]) $(id).hidden = hidden;
+    for (const [id, hidden] of [['controls', false], ['mic', false], ['choices', false], ['ended', true]]) $(id).hidden = hidden;
     this.socket = new LiveSocket({
       sessionId,
       as: 'member',
@@ -50,9 +59,11 @@ export class MemberLive {
   end() {
     this.ended = true;
     this.deviceSpeaking = false;
+    this.mic.shutDown();
     this.socket?.stop();
     this.clock.running = false;
     $('controls').hidden = true;
+    $('mic').hidden = true;
     $('choices').hidden = true;
     $('called').hidden = true;
     $('notice').hidden = true;
@@ -104,6 +115,8 @@ export class MemberLive {
   #connection(phase) {
     $('conn').textContent = { open: 'Connected', connecting: 'Connecting…', reconnecting: 'Reconnecting…' }[phase];
     $('notice').hidden = phase !== 'reconnecting';
+    if (phase !== 'open') this.#couldSend = false; // so the first render after the reconnect's snapshot reconciles
+    this.mic.setContext(phase === 'reconnecting' ? 'offline' : this.#micContext());
   }
 
   #renderClock() {
@@ -128,8 +141,10 @@ export class MemberLive {
     const speak = $('speak');
     speak.setAttribute('aria-pressed', String(Boolean(me.speaking)));
     speak.classList.toggle('is-speaking', Boolean(me.speaking));
-    speak.disabled = !live || me.paused || !tracked;
-    $('speak-hint').textContent = speakHint(me, live, tracked);
+    speak.disabled = !live || me.paused || !tracked || this.mic.wanted;
+    $('speak-hint').textContent = this.mic.wanted && tracked
+      ? 'Your microphone is marking when you speak. Switch it off below to use this button instead.'
+      : speakHint(me, live, tracked);
 
     $('hand').textContent = me.hand ? 'Lower my hand' : 'Raise my hand';
     $('hand').classList.toggle('is-raised', Boolean(me.hand));
@@ -139,6 +154,8 @@ export class MemberLive {
       $(id).setAttribute('aria-pressed', String(Boolean(on)));
     }
     renderHeadline($('group'), this.group, { full: false });
+    this.mic.setContext(this.#micContext());
+    this.#reconcileMic();
   }
 
   async #act(button, message) {
@@ -161,6 +178,69 @@ export class MemberLive {
 
   #stopDeviceSpeaking() {
     if (this.deviceSpeaking) this.#setSpeaking(false);
+  }
+
+  /** Whether the server would take this device's speech now (paused speech is dropped there anyway: E5). */
+  #canSendMic() {
+    const { me, session } = this;
+    return Boolean(this.socket?.isOpen && me && session?.state === 'live'
+      && me.tracked && me.status !== 'not_tracked' && !me.paused);
+  }
+
+  #micContext() {
+    const { me, session } = this;
+    if (this.socket && !this.socket.isOpen) return 'offline';
+    if (!me || !session) return '';
+    if (session.state === 'ended') return '';
+    if (!me.tracked || me.status === 'not_tracked') return 'not-tracked';
+    if (me.paused) return 'paused';
+    if (session.state !== 'live') return 'not-live';
+    return '';
+  }
+
+  #micSwitched() {
+    // Switching the mic on ends a speaking turn marked with the button: the mic decides from now on.
+    if (this.mic.wanted && !this.mic.speaking && this.deviceSpeaking && this.socket?.isOpen) this.#setSpeaking(false);
+    if (this.me) this.#render();
+  }
+
+  /** The detector saw speech start or stop (agoMs back-dates it, DOMAIN.md D4). */
+  #micSpeech(on, agoMs) {
+    if (this.ended) return;
+    if (on) {
+      if (!this.#canSendMic()) return; // sent when it can be (#reconcileMic), if still speaking
+      this.#sendMic(true, agoMs);
+      $('called').hidden = true;
+    } else if (this.deviceSpeaking || this.me?.speaking) {
+      // Also ends a facilitator's marking: a tap only holds until the device's next change (D2).
+      if (this.socket?.isOpen) this.#sendMic(false, agoMs);
+      else this.#owedOff = true; // the server closes it itself when the socket is gone (D5); or we do on return
+    }
+    if (this.me) this.#render();
+  }
+
+  #sendMic(on, agoMs) {
+    this.deviceSpeaking = on;
+    this.#owedOff = false;
+    this.me = { ...this.me, speaking: on }; // shown at once; the person frame confirms it
+    this.socket.send({ type: 'speaking', on, ago_ms: agoMs }).then((ok) => {
+      if (!ok && this.socket?.isOpen) this.socket.notify({ type: 'snapshot' }); // refused: fetch the truth again
+    });
+  }
+
+  /**
+   * When the mic's speech becomes sendable again (connection back, session started,
+   * tracking resumed), tell the server only what it is missing: "on" if the member is
+   * speaking right now, "off" if an earlier "on" from here could not be taken back.
+   */
+  #reconcileMic() {
+    const can = this.#canSendMic();
+    const became = can && !this.#couldSend;
+    this.#couldSend = can;
+    if (!became || !this.mic.running) return;
+    if (this.mic.speaking && !this.me.speaking) this.#sendMic(true, 0);
+    else if (!this.mic.speaking && this.me.speaking && this.#owedOff) this.#sendMic(false, 0);
+    else this.#owedOff = false;
   }
 
   // Tap toggles; holding longer than HOLD_MS means "while I hold it". Keyboard
@@ -187,6 +267,206 @@ export class MemberLive {
       if (event.detail === 0) this.#setSpeaking(!this.me?.speaking);
     });
   }
+}
+
+const MIC_CONTEXT_WORDS = {
+  offline: "Connection lost: your speaking can't be sent right now. It is sent again as soon as the connection is back.",
+  paused: 'Your tracking is paused: the bar still shows your level, but nothing is sent.',
+  'not-tracked': 'Your speaking is not tracked, so nothing is sent.',
+  'not-live': 'Ready. Your speaking is noted once the facilitator starts the session.',
+};
+const SENSITIVITY_KEY = 'airtime.mic_sensitivity';
+
+/**
+ * The "use my microphone" switch, its level meter, sensitivity and status line.
+ * It owns the detector's life: off while the page is hidden (and says so), on
+ * again when the page is back, the screen kept awake while it runs.
+ * callbacks: onSpeaking(on, agoMs) for every detector change, onChanged() when
+ * the switch (and so the manual button) changes.
+ */
+class MicSwitch {
+  wanted = false; // the member switched it on (it may still be paused in the background)
+  #detector;
+  #phase = 'off'; // off | starting | on | background | ended | error
+  #error = '';
+  #context = '';
+  #wakeLock = null;
+  #announcedAt = 0;
+
+  constructor({ onSpeaking, onChanged }) {
+    this.onChanged = onChanged;
+    window.airtimeMic = { startedAt: null, level: 0, threshold: null, speaking: false, running: false };
+    this.#detector = createSpeechDetector({
+      onChange: (on, agoMs) => {
+        window.airtimeMic.speaking = on;
+        $('mic-level').classList.toggle('is-speaking', on);
+        onSpeaking(on, agoMs);
+      },
+      onLevel: (level, threshold) => this.#showLevel(level, threshold),
+      onStop: () => this.#micEnded(),
+    });
+    const unavailable = micUnavailableReason();
+    if (unavailable) {
+      $('use-mic').disabled = true;
+      $('mic-unavailable').textContent = unavailable;
+      $('mic-unavailable').hidden = false;
+    }
+    $('use-mic').addEventListener('change', () => this.#switched($('use-mic').checked));
+    const saved = Number(readStored(SENSITIVITY_KEY));
+    if (saved >= 0.5 && saved <= 2) $('mic-sensitivity').value = String(saved);
+    $('mic-sensitivity').addEventListener('input', () => this.#sensitivity());
+    this.#sensitivity();
+    document.addEventListener('visibilitychange', () => this.#visibility());
+    window.addEventListener('pagehide', () => this.#detector.stop());
+    this.#render();
+  }
+
+  get running() { return this.#detector.running; }
+  get speaking() { return this.#detector.speaking; }
+
+  /** Why the mic's speech is not being sent now ('' when it is): offline, paused, not-live, not-tracked. */
+  setContext(context) {
+    if (context === this.#context) return;
+    this.#context = context;
+    this.#render();
+  }
+
+  /** The session is over: release the mic for good. */
+  shutDown() {
+    this.#switched(false);
+  }
+
+  async #switched(on) {
+    $('use-mic').checked = on;
+    this.wanted = on;
+    this.#error = '';
+    if (on) {
+      await this.#start();
+    } else {
+      this.#detector.stop();
+      this.#phase = 'off';
+      this.#releaseWakeLock();
+    }
+    this.#render();
+    this.onChanged();
+  }
+
+  async #start() {
+    if (document.hidden) {
+      this.#phase = 'background';
+      return;
+    }
+    this.#phase = 'starting';
+    this.#render();
+    try {
+      await this.#detector.start();
+    } catch (err) {
+      this.#error = micErrorText(err);
+      this.#phase = 'error';
+      this.wanted = false;
+      $('use-mic').checked = false;
+      return;
+    }
+    if (!this.#detector.running) return; // switched off (or hidden) while the browser was asking
+    window.airtimeMic.startedAt = this.#detector.startedAt;
+    this.#phase = 'on';
+    this.#keepAwake();
+  }
+
+  #visibility() {
+    if (!this.wanted) return;
+    if (document.hidden) {
+      // A hidden page may be throttled or forgotten: never leave the member marked speaking.
+      this.#detector.stop();
+      this.#phase = 'background';
+      this.#render();
+    } else if (!this.#detector.running) {
+      this.#start().then(() => { this.#render(); this.onChanged(); });
+    } else {
+      this.#keepAwake(); // the browser dropped the wake lock while hidden
+    }
+  }
+
+  #micEnded() {
+    this.wanted = false;
+    $('use-mic').checked = false;
+    this.#phase = 'ended';
+    this.#releaseWakeLock();
+    this.#render();
+    this.onChanged();
+  }
+
+  #sensitivity() {
+    const value = Number($('mic-sensitivity').value);
+    this.#detector.setSensitivity(value);
+    writeStored(SENSITIVITY_KEY, String(value));
+    const words = value === 1 ? 'normal' : value > 1 ? 'more sensitive' : 'less sensitive';
+    $('mic-sensitivity').setAttribute('aria-valuetext', `${value.toFixed(1)} times, ${words}`);
+  }
+
+  #showLevel(level, threshold) {
+    Object.assign(window.airtimeMic, { level, threshold, speaking: this.#detector.speaking });
+    $('mic-fill').style.transform = `scaleX(${level})`;
+    $('mic-mark').style.left = `${(threshold * 100).toFixed(1)}%`;
+    const now = performance.now();
+    if (now - this.#announcedAt < 500) return; // assistive tech needs no more than two updates a second
+    this.#announcedAt = now;
+    const meter = $('mic-level');
+    const pct = Math.round(level * 100);
+    meter.setAttribute('aria-valuenow', String(pct));
+    meter.setAttribute('aria-valuetext',
+      `${pct} of 100; speaking counts from ${Math.round(threshold * 100)}${this.#detector.speaking ? '; hearing you' : ''}`);
+  }
+
+  #render() {
+    const running = this.#phase === 'on';
+    window.airtimeMic.running = this.#detector.running;
+    $('mic-controls').hidden = !running;
+    if (!running) {
+      $('mic-fill').style.transform = 'scaleX(0)';
+      $('mic-level').classList.remove('is-speaking');
+      Object.assign(window.airtimeMic, { speaking: false, level: 0 });
+    }
+    $('mic-status').textContent = this.#statusWords();
+    $('mic-status').dataset.phase = this.#phase;
+  }
+
+  #statusWords() {
+    switch (this.#phase) {
+      case 'starting': return 'Asking for your microphone…';
+      case 'background': return 'Microphone paused while this page is in the background. It starts again when you come back.';
+      case 'ended': return 'Your microphone stopped (unplugged, or its permission was withdrawn). Switch it on again to continue.';
+      case 'error': return this.#error;
+      case 'on': return MIC_CONTEXT_WORDS[this.#context] ?? 'Microphone on: your speaking is noted automatically.';
+      default: return '';
+    }
+  }
+
+  async #keepAwake() {
+    // A sleeping phone would stop the microphone; where the browser allows, keep the screen on.
+    if (!('wakeLock' in navigator) || this.#wakeLock || document.hidden) return;
+    try {
+      const lock = await navigator.wakeLock.request('screen');
+      if (!this.wanted) { lock.release().catch(() => {}); return; }
+      this.#wakeLock = lock;
+      lock.addEventListener('release', () => { if (this.#wakeLock === lock) this.#wakeLock = null; });
+    } catch {
+      // Not allowed here (battery saver, policy): the mic works without it.
+    }
+  }
+
+  #releaseWakeLock() {
+    this.#wakeLock?.release().catch(() => {});
+    this.#wakeLock = null;
+  }
+}
+
+function readStored(key) {
+  try { return localStorage.getItem(key); } catch { return null; }
+}
+
+function writeStored(key, value) {
+  try { localStorage.setItem(key, value); } catch { /* remembered for this visit only */ }
 }
 
 function shareWords(me) {
