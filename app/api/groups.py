@@ -7,10 +7,16 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 from sqlmodel import Session
 
-from app.api.deps import DbDep, UserDep
+from app.api.deps import AUTH_COOKIE, DbDep, EngineDep, HubDep, UserDep, in_db
 from app.api.schemas import NewGroup
+from app.domain.events import Kind
+from app.domain.rules import GroupSettings
 from app.models import Group
+from app.models.sessions import SessionState
+from app.realtime.room import Spec
 from app.services import groups
+from app.services.accounts import user_for_token
+from app.services.errors import Unauthorized
 
 router = APIRouter(prefix="/api/groups", tags=["groups"])
 
@@ -44,6 +50,33 @@ def list_groups(request: Request, db: DbDep, user: UserDep) -> list[dict[str, An
 @router.get("/{group_id}")
 def get_group(group_id: str, request: Request, db: DbDep, user: UserDep) -> dict[str, Any]:
     return group_out(db, request, groups.group_for_facilitator(db, user, group_id))
+
+
+@router.get("/{group_id}/settings")
+def get_settings(group_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
+    """The group's thresholds and choices (DOMAIN.md P5, R2, R5)."""
+    return groups.settings_of(groups.group_for_facilitator(db, user, group_id)).as_dict()
+
+
+@router.put("/{group_id}/settings")
+async def put_settings(group_id: str, body: dict[str, Any], engine: EngineDep, hub: HubDep,
+                       request: Request) -> dict[str, Any]:  # fmt: skip
+    """Change some settings; a live session follows them from this moment."""
+
+    def work(db: Session) -> tuple[GroupSettings, str | None]:
+        user = user_for_token(db, request.cookies.get(AUTH_COOKIE))
+        if user is None:
+            raise Unauthorized("please log in")
+        group = groups.group_for_facilitator(db, user, group_id)
+        updated = groups.update_settings(db, group, body)
+        current = groups.current_session(db, group.id)
+        return updated, current.id if current is not None else None
+
+    updated, session_id = await in_db(engine, work)
+    room = hub.loaded(session_id) if session_id else None
+    if room is not None and room.state is not SessionState.ENDED:
+        await room.submit([Spec(Kind.SETTINGS, data=updated.as_dict())], actor="rest")
+    return updated.as_dict()
 
 
 @router.post("/{group_id}/invite")

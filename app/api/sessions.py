@@ -136,7 +136,8 @@ async def ticket(session_id: str, request: Request, engine: EngineDep, settings:
             cookie = request.cookies.get(member_cookie(session_id))
             member = sessions.member_for_credential(db, session_id, cookie)
             if member is not None and cookie is not None:
-                return sessions.issue_ticket(db, session, member.id, "member", cookie, ttl)
+                role = sessions.member_role(db, session_id, member)
+                return sessions.issue_ticket(db, session, member.id, role, cookie, ttl)
         raise NotFound("no such session for this browser; join it through its invite link")
 
     return {"ticket": await in_db(engine, work), "expires_in_s": settings.ticket_ttl_s}

@@ -23,7 +23,14 @@ class Kind(StrEnum):
     PAUSE = "pause"
     CONSENT = "consent"
     ROUND = "round"
+    TURN = "turn"
     TICK = "tick"
+    PROMPT = "prompt"
+    REORDER = "reorder"
+    SETTINGS = "settings"
+    REMOVE = "remove"
+    ADMIT = "admit"
+    COFACILITATOR = "cofacilitator"
 
 
 class Source(StrEnum):
@@ -46,7 +53,9 @@ SWITCHES = frozenset(
     {Kind.SPEAKING, Kind.HAND, Kind.LISTENING, Kind.PAUSE, Kind.CONSENT, Kind.ROUND}
 )
 # Kinds that are about the session as a whole rather than one person.
-SESSION_KINDS = frozenset({Kind.START, Kind.END, Kind.TICK, Kind.ROUND})
+SESSION_KINDS = frozenset(
+    {Kind.START, Kind.END, Kind.TICK, Kind.ROUND, Kind.TURN, Kind.PROMPT, Kind.SETTINGS}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +63,9 @@ class Event:
     """One entry of a session's log, stamped with server time (DOMAIN.md D4).
 
     `at` back-dates a speaking-off to when speech really stopped (D4's detection
-    delay, D5's last moment heard); it is never after `t`.
+    delay, D5's last moment heard); it is never after `t`. `ref` and `data` carry
+    what some kinds need: a prompt's id and outcome, a hand's new place, a round's
+    order, new settings.
     """
 
     t: Micros
@@ -66,6 +77,8 @@ class Event:
     inferred: bool = False
     seq: int = 0
     actor: str | None = None
+    ref: int | None = None
+    data: dict[str, Any] | None = None
 
     def effective_t(self) -> Micros:
         return self.t if self.at is None else min(self.at, self.t)

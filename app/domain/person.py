@@ -62,6 +62,8 @@ class Person:
     present: bool = False
     listening: bool = False
     paused: bool = False
+    removed: bool = False
+    cofacilitator: bool = False
     presence: Stopwatch = field(default_factory=Stopwatch)
     listening_time: Stopwatch = field(default_factory=Stopwatch)
     joined_at: Micros | None = None

@@ -42,6 +42,7 @@ class GroupSettings:
     hand_order: HandOrder = "fifo"
     share_timer: bool = False
     members_see_headline: bool = True
+    waiting_room: bool = False
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> GroupSettings:

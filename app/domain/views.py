@@ -58,19 +58,17 @@ class HandPlace:
 
 
 def hand_queue(engine: SessionEngine, now: Micros) -> list[HandPlace]:
-    """Raised hands in the group's order, each with a plain reason (DOMAIN.md R2)."""
-    raised = [p for p in engine.persons.values() if p.hand_up]
-    if engine.settings.hand_order == "least_airtime":
-        raised.sort(key=lambda p: (p.airtime_at(now), p.hand_order))
-    else:
-        raised.sort(key=lambda p: p.hand_order)
-    places = []
-    for index, p in enumerate(raised, start=1):
-        places.append(HandPlace(p, index, p.hand_raised_at or 0, _reason(engine, index)))
-    return places
+    """Raised hands in order, each with a plain reason (DOMAIN.md R2)."""
+    manual = engine.manual_queue is not None
+    return [
+        HandPlace(p, index, p.hand_raised_at or 0, _reason(engine, index, manual))
+        for index, p in enumerate(engine.queue(now), start=1)
+    ]
 
 
-def _reason(engine: SessionEngine, position: int) -> str:
+def _reason(engine: SessionEngine, position: int, manual: bool) -> str:
+    if manual:
+        return "order set by the facilitator"
     if engine.settings.hand_order == "least_airtime":
         if position == 1:
             return "has spoken least so far of those waiting"

@@ -3,9 +3,16 @@
 from app.models.accounts import AuthToken, User
 from app.models.groups import Group, GroupFacilitator
 from app.models.members import Member, MemberCredential
-from app.models.sessions import LiveSession, SessionEvent, SessionPerson, SessionReport, WsTicket
+from app.models.sessions import (
+    LeaderTurn,
+    LiveSession,
+    SessionEvent,
+    SessionPerson,
+    SessionReport,
+    WsTicket,
+)  # fmt: skip
 
 __all__ = [
-    "AuthToken", "Group", "GroupFacilitator", "LiveSession", "Member", "MemberCredential",
+    "AuthToken", "Group", "GroupFacilitator", "LeaderTurn", "LiveSession", "Member", "MemberCredential",
     "SessionEvent", "SessionPerson", "SessionReport", "User", "WsTicket",
 ]  # fmt: skip

@@ -15,6 +15,7 @@ class Member(SQLModel, table=True):
     group_id: str = Field(foreign_key="groups.id", index=True, ondelete="CASCADE")
     display_name: str = Field(max_length=40)
     key_hash: str = Field(unique=True, index=True)
+    leader_opt_in: bool = False  # DOMAIN.md R4: willing to co-facilitate a session
     created_at: datetime = Field(default_factory=utcnow)
 
 

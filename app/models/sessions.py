@@ -38,6 +38,9 @@ class SessionPerson(SQLModel, table=True):
     member_id: str | None = Field(default=None, foreign_key="members.id", ondelete="CASCADE")
     user_id: str | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     added_at: datetime = Field(default_factory=utcnow)  # report order: who came first
+    admitted: bool = True  # False while waiting to be let in (the group's waiting room)
+    removed: bool = False  # removed by a facilitator: may not rejoin this session
+    cofacilitator: bool = False  # DOMAIN.md R4: facilitator powers for this session only
 
 
 class SessionEvent(SQLModel, table=True):
@@ -54,6 +57,18 @@ class SessionEvent(SQLModel, table=True):
     at_us: int | None = None
     inferred: bool = False
     actor: str | None = None
+    ref: int | None = None
+    data: str | None = None  # JSON, for kinds that carry more (a round's order, settings)
+
+
+class LeaderTurn(SQLModel, table=True):
+    """DOMAIN.md R4: who led (co-facilitated) which session, for "led least"."""
+
+    __tablename__ = "leader_turns"
+    session_id: str = Field(foreign_key="sessions.id", primary_key=True, ondelete="CASCADE")
+    member_id: str = Field(foreign_key="members.id", index=True, ondelete="CASCADE")
+    group_id: str = Field(foreign_key="groups.id", index=True, ondelete="CASCADE")
+    chosen_at: datetime = Field(default_factory=utcnow)
 
 
 class SessionReport(SQLModel, table=True):

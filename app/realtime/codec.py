@@ -11,25 +11,27 @@ from app.models.sessions import SessionEvent
 def event_to_bytes(ev: Event) -> bytes:
     return json.dumps(
         [ev.seq, ev.t, ev.kind.value, ev.person, ev.on, ev.source and ev.source.value, ev.at,
-         ev.inferred, ev.actor],
+         ev.inferred, ev.actor, ev.ref, ev.data],
         separators=(",", ":"),
     ).encode()  # fmt: skip
 
 
-def event_from_bytes(data: bytes) -> Event:
-    seq, t, kind, person, on, source, at, inferred, actor = json.loads(data)
-    return Event(t, Kind(kind), person, on, source and Source(source), at, inferred, seq, actor)
+def event_from_bytes(raw: bytes) -> Event:
+    seq, t, kind, person, on, source, at, inferred, actor, ref, data = json.loads(raw)
+    return Event(t, Kind(kind), person, on, source and Source(source), at, inferred, seq, actor,
+                 ref, data)  # fmt: skip
 
 
 def event_to_row(session_id: str, ev: Event) -> SessionEvent:
     return SessionEvent(
         session_id=session_id, seq=ev.seq, t_us=ev.t, kind=ev.kind.value, person=ev.person,
         on=ev.on, source=ev.source and ev.source.value, at_us=ev.at, inferred=ev.inferred,
-        actor=ev.actor,
+        actor=ev.actor, ref=ev.ref, data=None if ev.data is None else json.dumps(ev.data),
     )  # fmt: skip
 
 
 def event_from_row(row: SessionEvent) -> Event:
     source = Source(row.source) if row.source else None
+    data = None if row.data is None else json.loads(row.data)
     return Event(row.t_us, Kind(row.kind), row.person, row.on, source, row.at_us, row.inferred,
-                 row.seq, row.actor)  # fmt: skip
+                 row.seq, row.actor, row.ref, data)  # fmt: skip

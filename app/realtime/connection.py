@@ -24,12 +24,13 @@ class Viewer:
     """Who is on the other end of a socket."""
 
     person_id: str
-    role: str  # "facilitator" or "member"
+    role: str  # "facilitator", "cofacilitator" (a member leading this session) or "member"
     principal: str  # the account or member credential, to close sockets on logout (S3)
 
     @property
     def is_facilitator(self) -> bool:
-        return self.role == "facilitator"
+        """Sees the facilitator view: facilitators and this session's co-facilitator."""
+        return self.role in ("facilitator", "cofacilitator")
 
 
 class Connection:

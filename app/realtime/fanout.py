@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 from app.domain.clock import Micros, to_s
 from app.domain.events import Change
+from app.domain.rounds import round_state
 from app.realtime.connection import Connection
 from app.realtime.frames import View
 
 if TYPE_CHECKING:
     from app.realtime.room import Room
 
-PERSON_KINDS = frozenset({"presence", "speaking", "hand", "listening", "paused", "consent"})
+PERSON_KINDS = frozenset(
+    {"presence", "speaking", "hand", "listening", "paused", "consent", "removed", "role"}
+)
 
 
 class Fanout:
@@ -27,13 +30,20 @@ class Fanout:
     def _is_connected(self, pid: str) -> bool:
         return any(c.viewer.person_id == pid and not c.closed for c in self.room.connections)
 
+    def _visible_settings(self) -> dict[str, Any]:
+        rules = self.room.engine.settings
+        return {"hand_order": rules.hand_order, "share_timer": rules.share_timer,
+                "members_see_headline": rules.members_see_headline,
+                "long_turn_s": rules.long_turn_s}  # fmt: skip
+
     def _session(self, now: Micros) -> dict[str, Any]:
         info = self.room.info
         return {"id": info.session_id, "group": info.group_name, "state": info.state.value,
-                "elapsed_s": to_s(now), "hand_order": info.settings.hand_order}  # fmt: skip
+                "elapsed_s": to_s(now), "hand_order": self.room.engine.settings.hand_order,
+                "settings": self._visible_settings()}  # fmt: skip
 
     def _member_group(self, view: View) -> dict[str, Any] | None:
-        return view.headline() if self.room.info.settings.members_see_headline else None
+        return view.headline() if self.room.engine.settings.members_see_headline else None
 
     def snapshot(self, conn: Connection) -> None:
         room = self.room
@@ -54,10 +64,26 @@ class Fanout:
             frame["group"] = view.headline()
             frame["timeline"] = view.timeline()
             frame["prompts"] = view.prompts()
+            frame["waiting"] = self._waiting()
         else:
             frame["me"] = view.person(you, True, for_member=True)
             frame["group"] = self._member_group(view)
+            frame["waiting"] = you in room.waiting
+        last_round = room.engine.rounds[-1] if room.engine.rounds else None
+        frame["round"] = round_state(last_round, view.now)
         conn.send(frame, room.seq)
+
+    def _waiting(self) -> list[dict[str, Any]]:
+        room = self.room
+        return [{"id": pid, "name": room.engine.persons[pid].name} for pid in sorted(room.waiting)
+                if pid in room.engine.persons]  # fmt: skip
+
+    def waiting(self) -> None:
+        """The waiting room changed: facilitators see who is waiting to be let in."""
+        frame = {"type": "waiting", "people": self._waiting()}
+        for conn in list(self.room.connections):
+            if conn.viewer.is_facilitator:
+                conn.send(frame, self.room.seq)
 
     def changes(self, changes: list[Change]) -> None:
         room = self.room
@@ -75,6 +101,13 @@ class Fanout:
                   for c in changes if c.kind == "prompt"]  # fmt: skip
         common = [{"type": "session", "state": c.detail["state"], "elapsed_s": to_s(c.t)}
                   for c in sessions]  # fmt: skip
+        if any(c.kind == "round" for c in changes):
+            rounds = room.engine.rounds
+            common.append({"type": "round", "round": round_state(rounds[-1], view.now)})
+        if any(c.kind == "settings" for c in changes):
+            common.append({"type": "settings", "settings": self._visible_settings()})
+        staff += [{"type": "prompt_outcome", "id": c.detail["id"], "outcome": c.detail["outcome"]}
+                  for c in changes if c.kind == "prompt_outcome"]  # fmt: skip
         for conn in list(room.connections):
             if conn.viewer.is_facilitator:
                 frames = staff

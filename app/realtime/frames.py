@@ -78,6 +78,8 @@ def person_state(
         "speaking_source": p.seg_source.value if p.seg_start is not None else None,
         "listening": p.listening,
         "paused": p.paused,
+        "cofacilitator": p.cofacilitator,
+        "removed": p.removed,
         "hand": None if place is None else hand_entry(place, now, not for_member),
         "last_segment": segment_entry(p.id, p.segments[-1]) if p.segments else None,
     } | figures(p, now, group)

@@ -65,15 +65,70 @@ class SnapshotRequest(Inbound):
     type: Literal["snapshot"]
 
 
+class PromptAnswer(Inbound):
+    """P4: one tap to dismiss a prompt or mark it acted on."""
+
+    type: Literal["prompt"]
+    prompt: Annotated[int, Field(ge=1)]
+    action: Literal["dismiss", "acted_on"]
+
+
+class Reorder(Inbound):
+    type: Literal["reorder"]
+    member: PersonId
+    position: Annotated[int, Field(ge=1, le=1000)]
+
+
+class RoundControl(Inbound):
+    """R3: start a round (order rotates by itself unless given) or end it."""
+
+    type: Literal["round"]
+    action: Literal["start", "end"]
+    kind: Literal["check_in", "go_around", "check_out"] = "go_around"
+    order: Annotated[list[PersonId], Field(max_length=200)] | None = None
+    timebox_s: Annotated[float, Field(gt=0, le=3600)] | None = None
+
+
+class Turn(Inbound):
+    type: Literal["turn"]
+    action: Literal["next", "pass", "skip"]
+
+
+class Remove(Inbound):
+    type: Literal["remove"]
+    member: PersonId
+
+
+class Admit(Inbound):
+    type: Literal["admit"]
+    member: PersonId
+
+
+class LeadOptIn(Inbound):
+    """R4: a member is (or is no longer) willing to co-facilitate sessions."""
+
+    type: Literal["lead"]
+    on: bool
+
+
+class CoFacilitator(Inbound):
+    """R4: choose this session's co-facilitator among willing members, or end the role."""
+
+    type: Literal["cofacilitator"]
+    action: Literal["choose", "end"]
+
+
 Message = Annotated[
     Speaking | Heartbeat | Hand | Call | LowerAll | Listening | Pause | SessionControl
-    | SnapshotRequest,
+    | SnapshotRequest | PromptAnswer | Reorder | RoundControl | Turn | Remove | Admit
+    | LeadOptIn | CoFacilitator,
     Field(discriminator="type"),
 ]  # fmt: skip
 MESSAGE_TYPES = ("speaking", "heartbeat", "hand", "call", "lower_all", "listening", "pause",
-                 "session", "snapshot")  # fmt: skip
+                 "session", "snapshot", "prompt", "reorder", "round", "turn", "remove", "admit",
+                 "lead", "cofacilitator")  # fmt: skip
 _adapter: TypeAdapter[Message] = TypeAdapter(Message)
-MAX_DEPTH = 4
+MAX_DEPTH = 4  # a round's order list is the deepest thing a client sends
 
 
 class BadMessage(ValueError):

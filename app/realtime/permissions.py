@@ -7,19 +7,32 @@ permission tests are generated from it.
 from __future__ import annotations
 
 FACILITATOR = "facilitator"
+COFACILITATOR = "cofacilitator"  # a member leading this session (DOMAIN.md R4)
 MEMBER = "member"
-ROLES = (FACILITATOR, MEMBER)
+ROLES = (FACILITATOR, COFACILITATOR, MEMBER)
+
+EVERYONE = frozenset(ROLES)
+LEADS = frozenset({FACILITATOR, COFACILITATOR})
+MEMBERS = frozenset({MEMBER, COFACILITATOR})
 
 MESSAGE_ROLES: dict[str, frozenset[str]] = {
-    "speaking": frozenset({FACILITATOR, MEMBER}),
-    "heartbeat": frozenset({FACILITATOR, MEMBER}),
-    "hand": frozenset({FACILITATOR, MEMBER}),
-    "call": frozenset({FACILITATOR}),
-    "lower_all": frozenset({FACILITATOR}),
-    "listening": frozenset({MEMBER}),
-    "pause": frozenset({MEMBER}),
+    "speaking": EVERYONE,
+    "heartbeat": EVERYONE,
+    "hand": EVERYONE,
+    "call": LEADS,
+    "lower_all": LEADS,
+    "listening": MEMBERS,
+    "pause": MEMBERS,
     "session": frozenset({FACILITATOR}),
-    "snapshot": frozenset({FACILITATOR, MEMBER}),
+    "snapshot": EVERYONE,
+    "prompt": LEADS,
+    "reorder": LEADS,
+    "round": LEADS,
+    "turn": EVERYONE,  # members may only pass their own turn (checked in the handler)
+    "remove": LEADS,
+    "admit": LEADS,
+    "lead": MEMBERS,
+    "cofacilitator": frozenset({FACILITATOR}),
 }
 
 

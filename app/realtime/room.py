@@ -24,7 +24,7 @@ from app.realtime.broker import Broker, Entry, Subscription
 from app.realtime.codec import event_from_bytes, event_to_bytes
 from app.realtime.connection import Connection
 from app.realtime.fanout import Fanout
-from app.realtime.store import RoomInfo, RoomStore
+from app.realtime.store import RoomInfo, RoomStore, RosterEntry
 
 log = logging.getLogger("airtime.room")
 
@@ -44,6 +44,8 @@ class Spec:
     ago_us: Micros = 0  # D4: detection delay, at most 2 s
     at_wall: float | None = None  # D5: close a segment at this wall-clock time
     inferred: bool = False
+    ref: int | None = None
+    data: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,8 @@ class Room:
         self.connections: set[Connection] = set()
         self.fanout = Fanout(self)
         self.last_heard: dict[str, float] = {}
+        self.roster: dict[str, RosterEntry] = {}
+        self.waiting: set[str] = set()  # connected, not yet let in (the group's waiting room)
         self._leave_at: dict[str, float] = {}
         self._written, self._last_t = 0, 0
         self._write_lock = asyncio.Lock()
@@ -157,7 +161,7 @@ class Room:
         self._written += 1
         self._last_t = t
         return Event(t, spec.kind, spec.person, spec.on, spec.source, at, spec.inferred,
-                     self._written, actor)  # fmt: skip
+                     self._written, actor, spec.ref, spec.data)  # fmt: skip
 
     # -- reading --------------------------------------------------------------------
 
@@ -200,6 +204,7 @@ class Room:
 
     async def _load_roster(self) -> None:
         for entry in await asyncio.to_thread(self.store.roster, self.info.session_id):
+            self.roster[entry.person_id] = entry
             self.engine.add_person(entry.person_id, entry.name, entry.role)
 
     def _apply(self, ev: Event) -> None:
@@ -246,19 +251,29 @@ class Room:
 
     async def connected(self, conn: Connection) -> None:
         pid = conn.viewer.person_id
-        await self.know(pid)
+        await self.refresh_roster()
         first = not any(c.viewer.person_id == pid for c in self.connections)
         self.connections.add(conn)
         self._leave_at.pop(pid, None)
         self.heard(pid)
+        if not self.roster[pid].admitted:
+            self.waiting.add(pid)  # let in by a facilitator's `admit`
         self.fanout.snapshot(conn)
         if self.state is SessionState.ENDED:
             conn.close(1000)  # RELIABILITY.md F7: the snapshot says it ended; nothing is recorded
             return
         if first:
             self.fanout.connection_changed(pid)
-        if not self.engine.persons[pid].present:
+        if pid in self.waiting:
+            self.fanout.waiting()
+        elif not self.engine.persons[pid].present:
             await self.submit([Spec(Kind.JOIN, pid)], actor=pid)
+
+    def close_person(self, person_id: str, code: int) -> None:
+        """Close someone's sockets here, e.g. after removal or a change of role (S3)."""
+        for conn in list(self.connections):
+            if conn.viewer.person_id == person_id:
+                conn.close(code)
 
     async def disconnected(self, conn: Connection) -> None:
         self.connections.discard(conn)
@@ -266,6 +281,10 @@ class Room:
         if any(c.viewer.person_id == pid for c in self.connections):
             return  # another socket still serves them (RELIABILITY.md F6)
         self.fanout.connection_changed(pid)
+        if pid in self.waiting:
+            self.waiting.discard(pid)
+            self.fanout.waiting()
+            return
         if self.state is SessionState.ENDED:
             return
         self._leave_at[pid] = self.clock() + self.timings.leave_grace_s

@@ -12,7 +12,15 @@ from sqlmodel import col, select
 from app.db import session_scope
 from app.domain.events import Event, Role
 from app.domain.rules import GroupSettings
-from app.models import Group, LiveSession, SessionEvent, SessionPerson, SessionReport
+from app.models import (
+    Group,
+    LeaderTurn,
+    LiveSession,
+    Member,
+    SessionEvent,
+    SessionPerson,
+    SessionReport,
+)  # fmt: skip
 from app.models.common import utcnow
 from app.models.sessions import SessionState
 from app.realtime.codec import event_from_row, event_to_row
@@ -33,6 +41,9 @@ class RosterEntry:
     person_id: str
     name: str
     role: Role
+    admitted: bool = True
+    removed: bool = False
+    cofacilitator: bool = False
 
 
 class RoomStore:
@@ -53,7 +64,44 @@ class RoomStore:
         with session_scope(self.engine) as db:
             rows = db.exec(select(SessionPerson).where(SessionPerson.session_id == session_id)
                            .order_by(col(SessionPerson.added_at), col(SessionPerson.person_id)))  # fmt: skip
-            return [RosterEntry(r.person_id, r.name, Role(r.role)) for r in rows]
+            return [RosterEntry(r.person_id, r.name, Role(r.role), r.admitted, r.removed,
+                                r.cofacilitator) for r in rows]  # fmt: skip
+
+    def mark(self, session_id: str, person_id: str, **flags: bool) -> None:
+        """Set roster flags: admitted, removed, cofacilitator."""
+        with session_scope(self.engine) as db:
+            row = db.get(SessionPerson, (session_id, person_id))
+            if row is not None:
+                for name, value in flags.items():
+                    setattr(row, name, value)
+                db.add(row)
+
+    def set_leader_opt_in(self, member_id: str, on: bool) -> None:
+        with session_scope(self.engine) as db:
+            member = db.get(Member, member_id)
+            if member is not None:
+                member.leader_opt_in = on
+                db.add(member)
+
+    def choose_leader(self, session_id: str, group_id: str, present: list[str]) -> str | None:
+        """R4: among present members who opted in, the one who has led least in the group."""
+        with session_scope(self.engine) as db:
+            willing = db.exec(select(Member).where(col(Member.id).in_(present))
+                              .where(col(Member.leader_opt_in))).all()  # fmt: skip
+            if not willing:
+                return None
+            led = dict(db.exec(select(LeaderTurn.member_id, func.count())
+                               .where(LeaderTurn.group_id == group_id)
+                               .group_by(col(LeaderTurn.member_id))).all())  # fmt: skip
+            order = {pid: i for i, pid in enumerate(present)}
+            chosen = min(willing, key=lambda m: (led.get(m.id, 0), order[m.id]))
+            if db.get(LeaderTurn, session_id) is None:
+                db.add(LeaderTurn(session_id=session_id, member_id=chosen.id, group_id=group_id))
+            row = db.get(SessionPerson, (session_id, chosen.id))
+            if row is not None:
+                row.cofacilitator = True
+                db.add(row)
+            return chosen.id
 
     def events(self, session_id: str, after: int = 0) -> list[Event]:
         with session_scope(self.engine) as db:

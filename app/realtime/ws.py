@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app.api.deps import in_db
-from app.domain.events import Kind, Source
 from app.realtime import messages as m
+from app.realtime.actions import HANDLERS, Refused
 from app.realtime.connection import Connection, Viewer
 from app.realtime.permissions import may_send
-from app.realtime.room import NotLive, Room, Spec
+from app.realtime.room import NotLive, Room
 from app.services.sessions import redeem_ticket
 from app.settings import Settings
 
 router = APIRouter()
 CLOSE_POLICY = 1008
-
-
-class Refused(ValueError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 def _origin(url: str) -> str:
@@ -101,89 +94,3 @@ async def handle(room: Room, conn: Connection, text: str | bytes) -> None:
         return
     if ref is not None:
         conn.send({"type": "ack", "id": ref}, room.seq)
-
-
-def _live(room: Room) -> None:
-    if room.state.value != "live":
-        raise NotLive("the session is not running")
-
-
-async def _target(room: Room, conn: Connection, member: str | None, what: str) -> str:
-    """Whom a message is about: members may only act for themselves (RELIABILITY.md S5)."""
-    me = conn.viewer.person_id
-    if member is None or member == me:
-        return me
-    if not conn.viewer.is_facilitator:
-        raise Refused("forbidden", f"members can only change their own {what}")
-    if not await room.know(member):
-        raise Refused("unknown_person", "that person is not in this session")
-    return member
-
-
-async def on_speaking(room: Room, conn: Connection, msg: m.Speaking) -> None:
-    _live(room)
-    target = await _target(room, conn, msg.member, "speaking state")
-    tapped = target != conn.viewer.person_id
-    specs: list[Spec] = []
-    if tapped and msg.on:
-        # DOMAIN.md D2: tapping someone else ends the previous tapped speaker's turn.
-        specs = [Spec(Kind.SPEAKING, p.id, False, Source.TAP) for p in room.engine.persons.values()
-                 if p.speaking and p.seg_source is Source.TAP and p.id != target]  # fmt: skip
-    source = Source.TAP if tapped else Source.DEVICE
-    specs.append(Spec(Kind.SPEAKING, target, msg.on, source, ago_us=0 if tapped else msg.ago_ms * 1000))
-    await room.submit(specs, actor=conn.viewer.person_id)
-
-
-async def on_heartbeat(room: Room, conn: Connection, msg: m.Heartbeat) -> None:
-    """Being heard is the whole point (DOMAIN.md D5); `handle` already noted it."""
-
-
-async def on_hand(room: Room, conn: Connection, msg: m.Hand) -> None:
-    _live(room)
-    target = await _target(room, conn, msg.member, "hand")
-    if target != conn.viewer.person_id and msg.raised:
-        raise Refused("forbidden", "facilitators can lower a member's hand, not raise it")
-    await room.submit([Spec(Kind.HAND, target, msg.raised)], actor=conn.viewer.person_id)
-
-
-async def on_call(room: Room, conn: Connection, msg: m.Call) -> None:
-    _live(room)
-    target = await _target(room, conn, msg.member, "hand")
-    await room.submit([Spec(Kind.CALL, target)], actor=conn.viewer.person_id)
-
-
-async def on_lower_all(room: Room, conn: Connection, msg: m.LowerAll) -> None:
-    _live(room)
-    specs = [Spec(Kind.HAND, p.id, False) for p in room.engine.persons.values() if p.hand_up]
-    if specs:
-        await room.submit(specs, actor=conn.viewer.person_id)
-
-
-async def on_listening(room: Room, conn: Connection, msg: m.Listening) -> None:
-    await room.submit([Spec(Kind.LISTENING, conn.viewer.person_id, msg.on)], actor=conn.viewer.person_id)
-
-
-async def on_pause(room: Room, conn: Connection, msg: m.Pause) -> None:
-    await room.submit([Spec(Kind.PAUSE, conn.viewer.person_id, msg.on)], actor=conn.viewer.person_id)
-
-
-async def on_session(room: Room, conn: Connection, msg: m.SessionControl) -> None:
-    kind = Kind.START if msg.action == "start" else Kind.END
-    await room.submit([Spec(kind)], actor=conn.viewer.person_id)
-
-
-async def on_snapshot(room: Room, conn: Connection, msg: m.SnapshotRequest) -> None:
-    room.fanout.snapshot(conn)
-
-
-HANDLERS: dict[str, Callable[[Room, Connection, m.Message], Awaitable[None]]] = {
-    "speaking": on_speaking,  # type: ignore[dict-item]
-    "heartbeat": on_heartbeat,  # type: ignore[dict-item]
-    "hand": on_hand,  # type: ignore[dict-item]
-    "call": on_call,  # type: ignore[dict-item]
-    "lower_all": on_lower_all,  # type: ignore[dict-item]
-    "listening": on_listening,  # type: ignore[dict-item]
-    "pause": on_pause,  # type: ignore[dict-item]
-    "session": on_session,  # type: ignore[dict-item]
-    "snapshot": on_snapshot,  # type: ignore[dict-item]
-}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlmodel import Session, col, select
 
+from app.domain.rules import GroupSettings, SettingsError
 from app.models import Group, GroupFacilitator, LiveSession, User
 from app.models.accounts import AccountRole
 from app.models.groups import DEFAULT_DESCRIPTION, new_invite_code
@@ -46,6 +50,21 @@ def group_for_facilitator(db: Session, user: User, group_id: str) -> Group:
 def facilitator_names(db: Session, group_id: str) -> list[str]:
     query = select(User.username).join(GroupFacilitator).where(GroupFacilitator.group_id == group_id)
     return list(db.exec(query))
+
+
+def settings_of(group: Group) -> GroupSettings:
+    return GroupSettings.parse(json.loads(group.settings_json))
+
+
+def update_settings(db: Session, group: Group, changes: dict[str, Any]) -> GroupSettings:
+    """Merge changes into the group's settings; raises BadInput naming a bad key."""
+    try:
+        updated = GroupSettings.parse(settings_of(group).as_dict() | changes)
+    except SettingsError as exc:
+        raise BadInput(str(exc)) from None
+    group.settings_json = json.dumps(updated.as_dict())
+    db.add(group)
+    return updated
 
 
 def rotate_invite(db: Session, group: Group) -> Group:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import Session, select
 
 from app.domain.events import Role
+from app.domain.rules import GroupSettings
 from app.models import Group, LiveSession, Member, MemberCredential, SessionPerson, User, WsTicket
 from app.models.common import digest, new_secret, utcnow
 from app.models.sessions import SessionState
@@ -69,8 +71,12 @@ def join(db: Session, code: str, display_name: str, accept: bool, member_key: st
     member, new_key = _member(db, group, name, member_key)
     roster = db.get(SessionPerson, (session.id, member.id))
     if roster is None:
+        waiting = GroupSettings.parse(json.loads(group.settings_json)).waiting_room
         db.add(SessionPerson(session_id=session.id, person_id=member.id, name=name,
-                             role=Role.MEMBER.value, member_id=member.id))  # fmt: skip
+                             role=Role.MEMBER.value, member_id=member.id,
+                             admitted=not waiting))  # fmt: skip
+    elif roster.removed:
+        raise Forbidden("a facilitator removed you from this session")
     else:
         roster.name = name
         db.add(roster)
@@ -101,6 +107,14 @@ def member_for_credential(db: Session, session_id: str, credential: str | None) 
     if row is None or row.session_id != session_id:
         return None
     return db.get(Member, row.member_id)
+
+
+def member_role(db: Session, session_id: str, member: Member) -> str:
+    """`member`, or `cofacilitator` while they lead this session (DOMAIN.md R4)."""
+    roster = db.get(SessionPerson, (session_id, member.id))
+    if roster is not None and roster.removed:
+        raise Forbidden("a facilitator removed you from this session")
+    return "cofacilitator" if roster is not None and roster.cofacilitator else "member"
 
 
 def issue_ticket(db: Session, session: LiveSession, person_id: str, role: str, principal: str,
