@@ -21,7 +21,8 @@ from app.realtime.store import RoomStore
 from app.services.errors import ServiceError
 from app.settings import Settings, get_settings
 
-PAGES = {"/": "index.html", "/dashboard/{session_id}": "dashboard.html", "/join/{code}": "member.html"}
+PAGES = {"/": "index.html", "/dashboard/{session_id}": "dashboard.html", "/join/{code}": "member.html",
+         "/groups/{group_id}/settings": "settings.html"}  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
