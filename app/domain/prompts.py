@@ -89,7 +89,7 @@ def check(engine: SessionEngine, k: Micros) -> Prompt | None:
     rules, log = engine.settings, engine.prompt_log
     if not rules.prompts or engine.ended:
         return None
-    if log.last_t is not None and k - log.last_t < engine.limits.gap:
+    if log.last_t is not None and k - log.last_t <= engine.limits.gap:
         return None  # P0: no two prompts within prompt_gap_s
     return _long_turn(engine, k) or _invitation(engine, k) or _facilitator_airtime(engine, k)
 
@@ -106,8 +106,8 @@ def _long_turn(engine: SessionEngine, k: Micros) -> Prompt | None:
     limit = engine.limits.long_turn
     for p in engine.persons.values():
         start = p.utterance_start()
-        if start is None or k - start < limit:
-            continue
+        if start is None or k - start < limit or p.listening:
+            continue  # E5: someone in listening mode gets no prompts, even while speaking
         if engine.prompt_log.long_turns.get(p.id) != start:
             return _new(engine, k, "long_turn", p)
     return None

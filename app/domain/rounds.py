@@ -74,11 +74,14 @@ def rotate(members: list[str], previous: Round | None) -> tuple[list[str], str]:
     return ring, direction
 
 
-def round_state(round_: Round | None, now: Micros) -> dict[str, Any] | None:
+def round_state(round_: Round | None, now: Micros, names: dict[str, str]) -> dict[str, Any] | None:
     """The round as clients see it: whose turn, who is next, how long this turn has run."""
     if round_ is None or not round_.running:
         return None
+    upcoming = round_.order[round_.position + 1] if round_.position + 1 < len(round_.order) else None
     return {
+        "current_name": names.get(round_.current or ""),
+        "next": upcoming, "next_name": names.get(upcoming or ""),
         "number": round_.number, "kind": round_.kind, "order": round_.order,
         "position": round_.position, "current": round_.current,
         "turn_s": round((now - round_.turn_started_at) / 1e6, 3),

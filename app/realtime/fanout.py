@@ -70,8 +70,11 @@ class Fanout:
             frame["group"] = self._member_group(view)
             frame["waiting"] = you in room.waiting
         last_round = room.engine.rounds[-1] if room.engine.rounds else None
-        frame["round"] = round_state(last_round, view.now)
+        frame["round"] = round_state(last_round, view.now, self._names())
         conn.send(frame, room.seq)
+
+    def _names(self) -> dict[str, str]:
+        return {pid: p.name for pid, p in self.room.engine.persons.items()}
 
     def _waiting(self) -> list[dict[str, Any]]:
         room = self.room
@@ -103,7 +106,7 @@ class Fanout:
                   for c in sessions]  # fmt: skip
         if any(c.kind == "round" for c in changes):
             rounds = room.engine.rounds
-            common.append({"type": "round", "round": round_state(rounds[-1], view.now)})
+            common.append({"type": "round", "round": round_state(rounds[-1], view.now, self._names())})
         if any(c.kind == "settings" for c in changes):
             common.append({"type": "settings", "settings": self._visible_settings()})
         staff += [{"type": "prompt_outcome", "id": c.detail["id"], "outcome": c.detail["outcome"]}
