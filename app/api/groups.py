@@ -79,6 +79,12 @@ async def put_settings(group_id: str, body: dict[str, Any], engine: EngineDep, h
     return updated.as_dict()
 
 
+@router.get("/{group_id}/leaders")
+def leaders(group_id: str, db: DbDep, user: UserDep) -> list[dict[str, Any]]:
+    """DOMAIN.md R4: who co-facilitated which session, newest first."""
+    return groups.leader_history(db, groups.group_for_facilitator(db, user, group_id))
+
+
 @router.post("/{group_id}/invite")
 def rotate_invite(group_id: str, request: Request, db: DbDep, user: UserDep) -> dict[str, Any]:
     group = groups.rotate_invite(db, groups.group_for_facilitator(db, user, group_id))

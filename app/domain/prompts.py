@@ -89,7 +89,7 @@ def check(engine: SessionEngine, k: Micros) -> Prompt | None:
     rules, log = engine.settings, engine.prompt_log
     if not rules.prompts or engine.ended:
         return None
-    if log.last_t is not None and k - log.last_t <= engine.limits.gap:
+    if log.last_t is not None and k - log.last_t < engine.limits.gap:
         return None  # P0: no two prompts within prompt_gap_s
     return _long_turn(engine, k) or _invitation(engine, k) or _facilitator_airtime(engine, k)
 
@@ -143,7 +143,7 @@ def _invitation(engine: SessionEngine, k: Micros) -> Prompt | None:
             quiet.append((ratio if ratio is not None else 0.0, -silent, order, p))
     if not quiet:
         return None
-    quiet.sort(key=lambda entry: entry[:3])
+    quiet.sort(key=lambda entry: (entry[0], entry[2]))
     if not any(prompt.kind in ("group_invite", "invite_quieter") for prompt in log.issued):
         return _new(engine, k, "group_invite", None, (entry[3].id for entry in quiet))
     return _new(engine, k, "invite_quieter", quiet[0][3])

@@ -8,10 +8,12 @@ starting person moves one place on and the direction turns around.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.clock import Micros, s
+from app.domain.person import Person
 
 ROUND_KINDS = ("check_in", "go_around", "check_out")
 TURN_ACTIONS = {"next": "done", "pass": "passed", "skip": "skipped"}
@@ -72,6 +74,22 @@ def rotate(members: list[str], previous: Round | None) -> tuple[list[str], str]:
     if direction == "backward":
         ring = ring[:1] + ring[:0:-1]
     return ring, direction
+
+
+def round_summary(round_: Round, persons: Mapping[str, Person]) -> dict[str, Any]:
+    """A round for the report: when, what kind, who led it, how many took a turn.
+
+    Who passed is deliberately not listed: passing counts against no one (E5).
+    """
+    leader = persons.get(round_.led_by) if round_.led_by else None
+    return {
+        "number": round_.number, "kind": round_.kind,
+        "started_s": round(round_.started_at / 1e6, 3),
+        "ended_s": None if round_.ended_at is None else round(round_.ended_at / 1e6, 3),
+        "led_by": leader.name if leader is not None else None,
+        "people": len(round_.order), "direction": round_.direction,
+        "timebox_s": None if round_.timebox is None else round_.timebox / 1e6,
+    }  # fmt: skip
 
 
 def round_state(round_: Round | None, now: Micros, names: dict[str, str]) -> dict[str, Any] | None:

@@ -18,7 +18,9 @@ from typing import Any
 from app.domain.clock import US_PER_S, Micros
 from app.domain.engine import SessionEngine
 from app.domain.events import Event, Kind, Role, Source
+from app.domain.prompts import follow_through
 from app.domain.report import build_report
+from app.domain.rounds import round_summary
 from app.models.sessions import SessionState
 from app.realtime.broker import Broker, Entry, Subscription
 from app.realtime.codec import event_from_bytes, event_to_bytes
@@ -242,6 +244,11 @@ class Room:
             block["id"] = pid
         if report["facilitator"] is not None:
             report["facilitator"]["id"] = facilitators[0]
+        log = engine.prompt_log
+        for entry, prompt in zip(report["prompts"], log.issued, strict=True):
+            entry |= {"id": prompt.id, "outcome": log.outcomes.get(prompt.id),
+                      "followed_through": follow_through(engine, prompt, now)}  # fmt: skip
+        report["rounds"] = [round_summary(r, engine.persons) for r in engine.rounds]
         return {"session_id": self.info.session_id} | report
 
     # -- presence and timed work ----------------------------------------------------

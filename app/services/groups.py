@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.domain.rules import GroupSettings, SettingsError
-from app.models import Group, GroupFacilitator, LiveSession, User
+from app.models import Group, GroupFacilitator, LeaderTurn, LiveSession, Member, User
 from app.models.accounts import AccountRole
 from app.models.groups import DEFAULT_DESCRIPTION, new_invite_code
 from app.models.sessions import SessionState
@@ -93,3 +93,11 @@ def require_group(db: Session, group_id: str) -> Group:
     if group is None:
         raise NotFound("no such group")
     return group
+
+
+def leader_history(db: Session, group: Group) -> list[dict[str, Any]]:
+    """The group's rotation of discussion leaders (DOMAIN.md R4)."""
+    query = (select(LeaderTurn, Member.display_name).join(Member)
+             .where(LeaderTurn.group_id == group.id).order_by(col(LeaderTurn.chosen_at).desc()))  # fmt: skip
+    return [{"session_id": turn.session_id, "member_id": turn.member_id, "name": name,
+             "chosen_at": turn.chosen_at.isoformat()} for turn, name in db.exec(query)]  # fmt: skip

@@ -80,6 +80,9 @@ async def test_prompts_reach_facilitators_and_never_members(server: LiveServer) 
     report = (await fac.http.get(f"/api/sessions/{fac.session_id}/report")).json()
     assert [p["kind"] for p in report["prompts"]][:2] == ["group_invite", "invite_quieter"]
     assert report["prompts"][1]["about"] == "Ben"
+    assert report["prompts"][1]["outcome"] == "acted_on"
+    # Ben never spoke after being named: not followed through (the session ended first).
+    assert report["prompts"][1]["followed_through"] is False
 
 
 async def test_rounds_rotate_and_only_the_current_member_passes(server: LiveServer) -> None:
@@ -102,6 +105,13 @@ async def test_rounds_rotate_and_only_the_current_member_passes(server: LiveServ
     mark = ana.mark()
     nxt = (await ana.wait_for(lambda f: f["type"] == "round" and f["round"], since=mark))["round"]
     assert nxt["order"] == [ids[1], ids[0], ids[2]] and nxt["direction"] == "backward"
+    assert nxt["current_name"] == "Ben" and nxt["next_name"] == "Ana"
+    await dash.send(type="round", action="end", id="end")
+    await dash.wait_for(of_type("ack", id="end"))
+    report = (await room.fac.http.get(f"/api/sessions/{room.fac.session_id}/report")).json()
+    assert [(r["number"], r["kind"], r["people"], r["led_by"]) for r in report["rounds"]] == [
+        (1, "check_in", 3, "fay"), (2, "go_around", 3, "fay")]
+    assert all(r["ended_s"] is not None for r in report["rounds"])
 
 
 async def test_facilitator_reorders_hands(server: LiveServer) -> None:
@@ -165,3 +175,5 @@ async def test_cofacilitator_chosen_from_willing_members(server: LiveServer) -> 
     await ana.wait_for(of_type("called"))
     await lead.send(type="session", action="end", id="end")  # ending stays the facilitator's
     assert (await lead.wait_for(of_type("error", id="end")))["code"] == "forbidden"
+    history = (await room.fac.http.get(f"/api/groups/{room.fac.group['id']}/leaders")).json()
+    assert [(h["name"], h["session_id"]) for h in history] == [("Ben", room.fac.session_id)]
