@@ -143,7 +143,7 @@ def _invitation(engine: SessionEngine, k: Micros) -> Prompt | None:
             quiet.append((ratio if ratio is not None else 0.0, -silent, order, p))
     if not quiet:
         return None
-    quiet.sort(key=lambda entry: (entry[0], entry[2]))
+    quiet.sort(key=lambda entry: entry[:3])
     if not any(prompt.kind in ("group_invite", "invite_quieter") for prompt in log.issued):
         return _new(engine, k, "group_invite", None, (entry[3].id for entry in quiet))
     return _new(engine, k, "invite_quieter", quiet[0][3])

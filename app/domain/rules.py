@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from decimal import Decimal
 from typing import Any, Literal
 
 from app.domain.clock import Micros, s
@@ -59,9 +60,9 @@ class GroupSettings:
             elif key == "hand_order":
                 if value not in ("fifo", "least_airtime"):
                     raise SettingsError(f'{key}: expected "fifo" or "least_airtime"')
-            elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            elif isinstance(value, bool) or not isinstance(value, int | float | Decimal) or value < 0:
                 raise SettingsError(f"{key}: expected a number >= 0")
-            values[key] = value
+            values[key] = float(value) if isinstance(value, Decimal) else value
         return cls(**values)
 
     def as_dict(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 GROUP_INVITE = (
     "Is there anyone who hasn't had a chance yet and would like to? Passing is always fine.",
     "You might leave a little space for anyone who hasn't spoken yet. It's fine to pass.",
-    "There may be someone still waiting for an opening. A gentle, open invitation could help, with no pressure to speak.",
+    "There may be someone still waiting for an opening. A gentle, open invitation could help; passing is always welcome.",
 )
 INVITE_QUIETER = (
     "You might check whether {name} would like to add anything. Passing is always fine.",

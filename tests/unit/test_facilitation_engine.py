@@ -146,3 +146,14 @@ def test_prompt_outcomes_are_recorded_once_valid() -> None:
     assert eng.apply(Event(s(11), Kind.PROMPT, ref=1, data={"outcome": "maybe"})) == []
     eng.apply(Event(s(12), Kind.PROMPT, ref=1, data={"outcome": "acted_on"}))
     assert eng.prompt_log.outcomes == {1: "acted_on"}
+
+
+def test_scenario_settings_take_decimal_numbers() -> None:
+    import json
+
+    from app.domain.scenario import parse_scenario
+
+    raw = {"duration_s": 10, "members": [{"name": "a"}],
+           "settings": {"quiet_ratio": 0.4, "facilitator_ratio": 2.5, "prompt_gap_s": 60}}  # fmt: skip
+    rules = parse_scenario(json.dumps(raw)).settings
+    assert (rules.quiet_ratio, rules.facilitator_ratio, rules.prompt_gap_s) == (0.4, 2.5, 60)
