@@ -146,9 +146,20 @@ export async function copyText(text, input) {
  * full-jitter backoff (0.5 s doubling to 10 s, RELIABILITY.md F3) and asks for a
  * snapshot when frame numbers skip (RELIABILITY.md O1).
  * Callbacks: onFrame(frame), onConnection('connecting'|'open'|'reconnecting'),
- * onRefused(ApiError) when the server will not give a ticket (then it stops).
+ * onRefused(ApiError) when the server will not give a ticket (then it stops),
+ * onClosed({code, reason}) when the server closed the socket for good (then it stops):
+ * 4001 logged out, 4003 removed from the session. Without onClosed those two reach
+ * onRefused as a 401 / 403 ApiError instead. The same is dispatched as a `closed`
+ * event, and `finalCode` keeps the code. 4002 (role changed) reconnects at once with
+ * a new ticket, so the new snapshot brings the new view (RELIABILITY.md S3).
  */
-export class LiveSocket {
+const FINAL_CLOSES = {
+  4001: [401, 'You logged out, so this page stopped following the session.'],
+  4003: [403, 'A facilitator removed you from this session.'],
+};
+const CLOSE_ROLE_CHANGED = 4002;
+
+export class LiveSocket extends EventTarget {
   #ws = null;
   #lastN = 0;
   #awaitingSnapshot = false;
@@ -158,8 +169,11 @@ export class LiveSocket {
   #nextId = 0;
   #pending = new Map();
 
-  constructor({ sessionId, as, onFrame, onConnection = () => {}, onRefused }) {
-    Object.assign(this, { sessionId, as, onFrame, onConnection, onRefused });
+  finalCode = null; // 4001 or 4003 once the server has closed this for good
+
+  constructor({ sessionId, as, onFrame, onConnection = () => {}, onRefused, onClosed }) {
+    super();
+    Object.assign(this, { sessionId, as, onFrame, onConnection, onRefused, onClosed });
     window.addEventListener('online', () => this.#retryNow());
   }
 
@@ -224,7 +238,7 @@ export class LiveSocket {
     this.#lastN = 0;
     this.#awaitingSnapshot = false;
     ws.addEventListener('message', (event) => this.#receive(event.data));
-    ws.addEventListener('close', () => this.#closed(ws));
+    ws.addEventListener('close', (event) => this.#closed(ws, event));
   }
 
   #receive(text) {
@@ -258,12 +272,35 @@ export class LiveSocket {
     this.#pending.delete(id);
   }
 
-  #closed(ws) {
+  #closed(ws, event) {
     if (ws !== this.#ws) return;
     for (const resolve of this.#pending.values()) resolve(false);
     this.#pending.clear();
     this.#ws = null;
-    if (!this.#stopped) this.#retryLater();
+    const hadSnapshot = this.#lastN > 0;
+    if (this.#stopped) return;
+    if (event.code in FINAL_CLOSES) {
+      this.#final(event.code);
+    } else if (event.code === CLOSE_ROLE_CHANGED && hadSnapshot) {
+      // The role changed: a new ticket brings the new view. No backoff, the server asked for it;
+      // a 4002 before any snapshot is treated as trouble and backs off like any other drop.
+      this.#attempt = 0;
+      this.onConnection('connecting');
+      this.#connect();
+    } else {
+      this.#retryLater();
+    }
+  }
+
+  #final(code) {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.finalCode = code;
+    const [status, message] = FINAL_CLOSES[code];
+    const detail = { code, reason: code === 4001 ? 'logged_out' : 'removed', message };
+    if (this.onClosed) this.onClosed(detail);
+    else this.onRefused?.(new ApiError(status, message));
+    this.dispatchEvent(new CustomEvent('closed', { detail }));
   }
 
   #retryLater() {

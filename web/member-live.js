@@ -2,6 +2,7 @@
 import { showStatus, clock, percent, ordinal, SessionClock, LiveSocket } from '/static/common.js';
 import { renderHeadline } from '/static/headline.js';
 import { createSpeechDetector, micUnavailableReason, micErrorText } from '/static/mic.js';
+import { RoundCard, LeadChoice, renderShareTimer } from '/static/member-round.js';
 
 const $ = (id) => document.getElementById(id);
 const HOLD_MS = 500; // a press longer than this is "hold while you talk": releasing stops
@@ -13,6 +14,8 @@ export class MemberLive {
   session = null;
   me = null;
   group = null;
+  role = 'member'; // or 'cofacilitator' while this member leads the session (DOMAIN.md R4)
+  waiting = false; // in the group's waiting room until a facilitator lets them in
   ended = false;
   deviceSpeaking = false; // this device switched speaking on (not the facilitator's marking)
   clock = new SessionClock();
@@ -24,9 +27,17 @@ export class MemberLive {
   #couldSend = false; // whether the mic's speech could be sent at the last look (see #reconcileMic)
   #owedOff = false; // the mic stopped hearing speech while its "on" could not be taken back yet
 
-  /** callbacks: onLive() at the first snapshot, onRefused(ApiError, sessionId) when no ticket is given. */
-  constructor({ onLive, onRefused }) {
-    Object.assign(this, { onLive, onRefused });
+  /**
+   * callbacks: onLive() at a snapshot that lets the member in, onWaiting() at one that
+   * says they wait to be let in, onRemoved() when a facilitator removed them,
+   * onRefused(ApiError, sessionId) when no ticket is given. leadKey: where this device
+   * keeps the member's co-facilitation choice for the group.
+   */
+  constructor({ onLive, onWaiting = () => {}, onRemoved = () => {}, onRefused, leadKey }) {
+    Object.assign(this, { onLive, onWaiting, onRemoved, onRefused });
+    const send = (message) => this.socket?.send(message) ?? Promise.resolve(false);
+    this.round = new RoundCard({ send });
+    this.lead = new LeadChoice({ storageKey: leadKey, send, isOpen: () => Boolean(this.socket?.isOpen) });
     this.#wireSpeakButton();
     $('hand').addEventListener('click', () => this.#act($('hand'), { type: 'hand', raised: !this.me?.hand }));
     $('listening').addEventListener('click', () => this.#act($('listening'), { type: 'listening', on: !this.me?.listening }));
@@ -44,52 +55,74 @@ export class MemberLive {
   connect(sessionId) {
     this.socket?.stop();
     this.ended = false;
-    for (const [id, hidden] of [['controls', false], ['mic', false], ['choices', false], ['ended', true]]) $(id).hidden = hidden;
+    this.sessionId = sessionId;
+    for (const [id, hidden] of [['controls', false], ['mic', false], ['choices', false], ['ended', true], ['removed-card', true]]) $(id).hidden = hidden;
     this.socket = new LiveSocket({
       sessionId,
       as: 'member',
       onFrame: (frame) => this.#apply(frame),
       onConnection: (phase) => this.#connection(phase),
       onRefused: (err) => this.onRefused(err, sessionId),
+      onClosed: ({ code, message }) => (code === 4003 ? this.removed() : this.#stopped(message)),
     });
     this.socket.start();
   }
 
-  /** Show the session as over; nothing more is sent (RELIABILITY.md F7). */
-  end() {
+  /** A facilitator removed this member (close 4003): say so and nothing else; no reconnect. */
+  removed() {
+    this.#shutDown();
+    showStatus('');
+    for (const id of ['live', 'waiting-card', 'ended']) $(id).hidden = true;
+    $('removed-card').hidden = false;
+    this.onRemoved();
+    $('removed-card').focus();
+  }
+
+  /** The server closed the socket for good for another reason (4001): stop and say why. */
+  #stopped(message) {
+    this.#shutDown();
+    $('conn').textContent = 'Not connected';
+    showStatus(message, 'error');
+  }
+
+  #shutDown() {
     this.ended = true;
     this.deviceSpeaking = false;
     this.mic.shutDown();
     this.socket?.stop();
     this.clock.running = false;
-    $('controls').hidden = true;
-    $('mic').hidden = true;
-    $('choices').hidden = true;
-    $('called').hidden = true;
     $('notice').hidden = true;
-    $('ended').hidden = false;
     $('conn').textContent = '';
+  }
+
+  /** Show the session as over; nothing more is sent (RELIABILITY.md F7). */
+  end() {
+    this.#shutDown();
+    for (const id of ['controls', 'mic', 'choices', 'called', 'waiting-card', 'cofac-notice']) $(id).hidden = true;
+    $('ended').hidden = false;
+    this.round.set(null);
     if (this.session) this.#render();
   }
 
   #apply(frame) {
     switch (frame.type) {
       case 'snapshot':
-        this.session = frame.session;
-        this.me = frame.me;
-        this.group = frame.group;
-        this.clock.sync(frame.session.elapsed_s, frame.session.state);
-        if (!this.me.speaking) this.deviceSpeaking = false;
-        $('live').hidden = false;
-        this.onLive();
+        this.#snapshot(frame);
         break;
       case 'person':
         this.#mergeMe(frame.person);
         break;
       case 'airtime':
         this.clock.sync(frame.elapsed_s);
-        this.#mergeMe(frame.me);
+        // A co-facilitator's socket has the facilitator's view: everyone's figures, mine among them.
+        this.#mergeMe(frame.me ?? frame.people?.find((p) => p.id === this.me?.id));
         if ('group' in frame) this.group = frame.group;
+        break;
+      case 'round':
+        this.round.set(frame.round);
+        break;
+      case 'settings':
+        this.session.settings = { ...this.session.settings, ...frame.settings };
         break;
       case 'session':
         showStatus(''); // a start or end makes earlier messages stale
@@ -106,6 +139,34 @@ export class MemberLive {
     this.#render();
   }
 
+  #snapshot(frame) {
+    const wasWaiting = this.waiting;
+    this.session = frame.session;
+    this.role = frame.you?.role ?? 'member';
+    this.me = frame.me ?? frame.people?.find((p) => p.id === frame.you?.id) ?? { id: frame.you?.id };
+    this.group = frame.group;
+    this.waiting = frame.waiting === true;
+    this.round.set(frame.round);
+    this.clock.sync(frame.session.elapsed_s, frame.session.state);
+    if (!this.me.speaking) this.deviceSpeaking = false;
+    this.lead.showRole(this.role, frame.session.id ?? this.sessionId);
+    $('live').hidden = this.waiting;
+    $('waiting-card').hidden = !this.waiting;
+    if (this.waiting) {
+      $('waiting-group').textContent = frame.session.group ?? '';
+      this.onWaiting();
+      return;
+    }
+    if (wasWaiting) $('announce').textContent = "You're in. The session is shown below.";
+    this.onLive();
+  }
+
+  /** Whether the group's headline may be shown here (a co-facilitator may see it anyway). */
+  #headline() {
+    const allowed = this.role === 'cofacilitator' || this.session.settings?.members_see_headline !== false;
+    return allowed ? this.group : null;
+  }
+
   #mergeMe(update) {
     if (!update || (this.me && update.id && update.id !== this.me.id)) return;
     this.me = { ...this.me, ...update };
@@ -116,6 +177,7 @@ export class MemberLive {
     $('conn').textContent = { open: 'Connected', connecting: 'Connecting…', reconnecting: 'Reconnecting…' }[phase];
     $('notice').hidden = phase !== 'reconnecting';
     if (phase !== 'open') this.#couldSend = false; // so the first render after the reconnect's snapshot reconciles
+    if (phase === 'open') this.lead.connected();
     this.mic.setContext(phase === 'reconnecting' ? 'offline' : this.#micContext());
   }
 
@@ -123,6 +185,9 @@ export class MemberLive {
     if (!this.session) return;
     const { state } = this.session;
     $('elapsed').textContent = state === 'open' ? '' : clock(this.clock.now());
+    const live = state === 'live' && !this.ended;
+    renderShareTimer(live ? this.me : null, this.session.settings, this.clock.now());
+    this.round.tick();
   }
 
   #render() {
@@ -153,7 +218,8 @@ export class MemberLive {
     for (const [id, on] of [['listening', me.listening], ['pause', me.paused]]) {
       $(id).setAttribute('aria-pressed', String(Boolean(on)));
     }
-    renderHeadline($('group'), this.group, { full: false });
+    renderHeadline($('group'), this.#headline(), { full: false });
+    this.round.render(me.id, live && !this.ended);
     this.mic.setContext(this.#micContext());
     this.#reconcileMic();
   }

@@ -8,6 +8,7 @@ const keys = {
   member: `airtime.member_key.${code}`,
   name: `airtime.member_name.${code}`,
   session: `airtime.member_session.${code}`, // the session this browser last joined, to resume after a reload
+  lead: `airtime.lead.${code}`, // "1"/"0": the co-facilitation choice made on this device (DOMAIN.md R4)
 };
 
 // Storage can be refused (private modes, strict settings); the page still works, it just forgets.
@@ -27,7 +28,16 @@ const live = new MemberLive({
   onLive: () => {
     for (const id of ['join', 'about', 'no-session']) $(id).hidden = true;
   },
+  onWaiting: () => {
+    // Waiting to be let in: what is tracked stays in view.
+    for (const id of ['join', 'no-session']) $(id).hidden = true;
+    $('about').hidden = false;
+  },
+  onRemoved: () => {
+    for (const id of ['join', 'about', 'no-session']) $(id).hidden = true;
+  },
   onRefused: refused,
+  leadKey: keys.lead,
 });
 
 async function loadInvite() {
@@ -105,6 +115,10 @@ function showRecovery(key) {
 async function refused(err, sessionId) {
   if (err.status === 409 && await hasEnded(sessionId)) {
     live.end();
+    return;
+  }
+  if (err.status === 403 && /removed/i.test(err.message)) {
+    live.removed(); // a facilitator removed this member from this session: no way back in
     return;
   }
   if ([401, 403, 404].includes(err.status)) {
