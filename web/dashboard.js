@@ -1,4 +1,6 @@
-// Facilitator's live dashboard for one session: /dashboard/{session_id}.
+// Facilitator's live dashboard for one session: /dashboard/{session_id}. A member chosen
+// as co-facilitator (DOMAIN.md R4) opens the same page and gets the same view, without
+// the controls only the facilitator has (start/end, settings, choosing a co-facilitator).
 import {
   api, el, fill, showStatus, showError, clock, pathPart, copyText, SessionClock, LiveSocket,
 } from '/static/common.js';
@@ -6,6 +8,8 @@ import { renderHeadline } from '/static/headline.js';
 import { PeopleBoard } from '/static/tiles.js';
 import { HandQueue } from '/static/hands.js';
 import { Timeline } from '/static/timeline.js';
+import { PromptFeed } from '/static/prompts.js';
+import { RoundsPanel } from '/static/rounds.js';
 import qrcode from '/static/vendor/qrcode-generator.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -24,16 +28,25 @@ const state = {
   seenAt: new Map(), // id -> session time their figures arrived (for quiet-for between frames)
   hands: [],
   group: null,
+  waiting: [],
+  groupId: null,
+  lastError: null, // the latest error frame, read by controls whose send just failed
   ended: false,
+  notLeading: false,
 };
 
-const socket = new LiveSocket({
-  sessionId, as: 'facilitator', onFrame: apply, onConnection: showConnection, onRefused: refused,
+// A facilitator's account first; without one, a member cookie (a co-facilitator).
+const connect = (as) => new LiveSocket({
+  sessionId, as, onFrame: apply, onConnection: showConnection, onRefused: refused,
 });
-const board = new PeopleBoard($('tiles'), tapPerson);
+let socket = connect('facilitator');
+const send = (message) => socket.send(message);
+const board = new PeopleBoard($('tiles'), tapPerson, removePerson);
 const queue = new HandQueue({
   list: $('queue'), empty: $('queue-empty'), lowerAll: $('lower-all'), news: $('hand-news'), heading: $('hands-h'),
-}, (message) => socket.send(message));
+}, send);
+const prompts = new PromptFeed({ list: $('prompt-list'), empty: $('prompts-empty'), news: $('prompt-news') }, send);
+const rounds = new RoundsPanel($('rounds'), send);
 const timeline = new Timeline({
   strip: $('timeline'), grid: $('timeline-grid'), axis: $('timeline-axis'), now: $('timeline-now'),
   nowLabel: $('timeline-now-label'), turns: $('timeline-turns'), empty: $('timeline-empty'),
@@ -43,9 +56,15 @@ function isLive() {
   return state.session?.state === 'live';
 }
 
+const isFacilitator = () => state.you?.role === 'facilitator';
+
 function apply(frame) {
   switch (frame.type) {
     case 'snapshot':
+      if (frame.you.role === 'member') {
+        notLeading();
+        return;
+      }
       state.session = frame.session;
       state.you = frame.you;
       state.group = frame.group;
@@ -55,8 +74,13 @@ function apply(frame) {
       state.seenAt = new Map();
       frame.people.forEach(mergePerson);
       state.hands = frame.hands;
+      state.waiting = frame.waiting ?? [];
       timeline.reset(frame.timeline);
+      prompts.reset(frame.prompts);
+      rounds.set(frame.round ?? null, sessionClock.now());
       renderSession();
+      renderWaiting();
+      loadSettings();
       break;
     case 'person':
       mergePerson(frame.person);
@@ -66,6 +90,27 @@ function apply(frame) {
       state.hands = frame.queue;
       renderQueue();
       break;
+    case 'prompt':
+      prompts.add(frame.prompt);
+      return;
+    case 'prompt_outcome':
+      prompts.outcome(frame.id, frame.outcome);
+      return;
+    case 'round':
+      rounds.set(frame.round, sessionClock.now());
+      break;
+    case 'settings':
+      state.session.settings = frame.settings;
+      state.session.hand_order = frame.settings.hand_order;
+      loadSettings();
+      break;
+    case 'waiting':
+      state.waiting = frame.people;
+      renderWaiting();
+      break;
+    case 'error':
+      state.lastError = frame;
+      return;
     case 'airtime':
       sessionClock.sync(frame.elapsed_s);
       frame.people.forEach(mergePerson);
@@ -79,7 +124,7 @@ function apply(frame) {
       ownVoice.sessionChanged();
       break;
     default:
-      return; // ack and error need nothing here: LiveSocket settles and reports them
+      return; // an ack needs nothing here: LiveSocket settles it
   }
   render();
 }
@@ -95,6 +140,7 @@ function markKeys(people) {
 }
 
 function render() {
+  if (state.notLeading) return;
   const people = [...state.people.values()];
   const counted = people.filter((p) => p.status === 'participant').length;
   const now = sessionClock.now();
@@ -106,7 +152,14 @@ function render() {
     seenAt: state.seenAt,
     handPlaces: new Map(state.hands.map((place) => [place.person, place.position])),
     keys: markKeys(people),
+    you: state.you?.id,
+    canRemove: Boolean(state.you),
+    shareTimer: Boolean(state.session?.settings?.share_timer),
+    longTurnS: state.session?.settings?.long_turn_s,
+    waiting: new Set(state.waiting.map((p) => p.id)),
   });
+  rounds.update({ live: isLive() && !state.ended, names: new Map(people.map((p) => [p.id, p.name])), now });
+  renderCofac(people);
   timeline.render(people, { now, you: state.you?.id, ended: state.ended });
   $('tiles-empty').hidden = people.some((p) => p.role === 'member');
   renderHeadline($('headline'), state.group, { elapsedS: now, full: true });
@@ -126,8 +179,30 @@ function renderSession() {
   $('state-badge').textContent = STATE_WORDS[session.state] ?? session.state;
   $('state-badge').className = `badge ${session.state === 'live' ? 'badge-live' : 'badge-muted'}`;
   renderActions();
+  renderRole();
   if (state.you) renderQueue(); // only once a snapshot brought the real queue
   if (session.state === 'ended') finish();
+}
+
+/** What only the facilitator may do stays hidden from a co-facilitator (and until the snapshot says who you are). */
+function renderRole() {
+  const lead = isFacilitator();
+  const settings = $('settings-link');
+  settings.hidden = !lead || !state.groupId;
+  if (state.groupId) settings.href = `/groups/${encodeURIComponent(state.groupId)}/settings`;
+  $('cofac').hidden = !lead || state.ended;
+  $('role-note').hidden = state.you?.role !== 'cofacilitator';
+  $('confidentiality').hidden = !lead || state.ended;
+  $('report-link').hidden = !lead;
+  $('groups-link').hidden = !lead;
+}
+
+/** Prompts on or off is a group setting only the facilitator can read; a co-facilitator assumes on. */
+async function loadSettings() {
+  if (!isFacilitator() || !state.groupId) return;
+  prompts.settingsHref = `/groups/${encodeURIComponent(state.groupId)}/settings`;
+  const settings = await api(`/api/groups/${encodeURIComponent(state.groupId)}/settings`).catch(() => null);
+  if (settings) prompts.setEnabled(settings.prompts !== false);
 }
 
 function renderActions(confirming = false) {
@@ -137,7 +212,7 @@ function renderActions(confirming = false) {
     await socket.send({ type: 'session', action });
     renderActions();
   };
-  if (state.ended) {
+  if (state.ended || !isFacilitator()) {
     fill(actions);
   } else if (confirming) {
     // Ending cannot be undone, so it takes a second, deliberate press.
@@ -160,6 +235,10 @@ async function tapPerson(id) {
     return;
   }
   const person = state.people.get(id);
+  if (person.removed) {
+    showStatus(`${person.name} was removed from this session.`);
+    return;
+  }
   const on = !person.speaking;
   const message = { type: 'speaking', on };
   // Your own tile marks you without `member` (protocol: "self without member").
@@ -167,6 +246,95 @@ async function tapPerson(id) {
   if (await socket.send(message)) {
     $('mark-news').textContent = `${person.name}: ${on ? 'marked speaking' : 'stopped'}.`;
   }
+}
+
+async function removePerson(id) {
+  const person = state.people.get(id);
+  const ok = await send({ type: 'remove', member: id });
+  if (ok) $('mark-news').textContent = `${person?.name ?? 'They'} removed from this session.`;
+  return ok;
+}
+
+/** The waiting room: hidden while nobody waits; focus stays in the list as people are let in. */
+function renderWaiting() {
+  const card = $('waiting');
+  const list = $('waiting-list');
+  const before = new Set([...list.querySelectorAll('li')].map((li) => li.dataset.person));
+  const focusedAt = [...list.querySelectorAll('button')].indexOf(document.activeElement);
+  const arrived = state.waiting.filter((p) => !before.has(p.id)).map((p) => p.name);
+  if (arrived.length && !state.ended) $('waiting-news').textContent = `Waiting to come in: ${arrived.join(', ')}.`;
+  fill(list, state.waiting.map((p) => el('li', { 'data-person': p.id },
+    el('span', { class: 'waiting-name', text: p.name }),
+    el('button', {
+      type: 'button', class: 'primary', text: 'Let in', 'aria-label': `Let in ${p.name}`,
+      onclick: async (e) => {
+        const button = e.currentTarget;
+        button.disabled = true;
+        if (!(await send({ type: 'admit', member: p.id }))) button.disabled = false;
+      },
+    }))));
+  card.hidden = state.waiting.length === 0 || state.ended;
+  if (focusedAt >= 0) {
+    const buttons = list.querySelectorAll('button');
+    (buttons[Math.min(focusedAt, buttons.length - 1)] ?? $('hands-h')).focus();
+  }
+}
+
+let cofacShown = '';
+
+/** Choosing or ending a co-facilitator: the facilitator's alone (DOMAIN.md R4). */
+function renderCofac(people) {
+  if (!isFacilitator()) return;
+  const cofac = people.find((p) => p.cofacilitator && !p.removed);
+  const key = JSON.stringify([cofac?.id, cofac?.name, isLive()]);
+  if (key === cofacShown) return;
+  cofacShown = key;
+  $('cofac-msg').textContent = '';
+  const hadFocus = $('cofac').contains(document.activeElement);
+  const act = (id, text, action) => el('button', {
+    type: 'button', id, text, disabled: !isLive(),
+    onclick: async (e) => {
+      const button = e.currentTarget;
+      button.disabled = true;
+      $('cofac-msg').textContent = '';
+      state.lastError = null;
+      if (!(await send({ type: 'cofacilitator', action }))) {
+        button.disabled = false;
+        showStatus(''); // said once, next to the button, rather than twice
+        $('cofac-msg').textContent = cofacError(state.lastError?.message);
+      }
+    },
+  });
+  fill($('cofac-body'), cofac
+    ? [el('p', {}, el('strong', { text: cofac.name }),
+      ' is co-facilitating. They see this dashboard and can call on hands, run rounds and answer prompts, for this session only.'),
+    act('cofac-end', 'End co-facilitation', 'end')]
+    : [el('p', { class: 'small', text: 'Share the leading: Airtime picks a member here who has offered to co-facilitate, preferring whoever has led least.' }),
+      act('cofac-choose', 'Choose a co-facilitator', 'choose'),
+      !isLive() && el('p', { class: 'hint', text: 'You can choose one once the session is live.' })]);
+  if (hadFocus) ($('cofac-choose') ?? $('cofac-end')).focus();
+}
+
+function cofacError(message) {
+  if (!message) return 'That did not work. Please try again.';
+  const sentence = `${message[0].toUpperCase()}${message.slice(1)}${/[.!?]$/.test(message) ? '' : '.'}`;
+  return /offered/.test(message) ? `${sentence} Members can offer on their own page (“I'm willing to co-facilitate sometimes”).` : sentence;
+}
+
+/** A plain member opened the dashboard (or stopped co-facilitating): this view is not theirs. */
+function notLeading() {
+  state.notLeading = true;
+  socket.stop();
+  ownVoice.stop('');
+  $('conn').textContent = 'Not connected';
+  for (const id of ['notice', 'ended', 'headline', 'session-controls', 'dash-grid', 'role-note']) $(id).hidden = true;
+  const back = document.referrer && new URL(document.referrer).origin === location.origin
+    && new URL(document.referrer).pathname.startsWith('/join/') ? document.referrer : null;
+  fill($('member-way'), back
+    ? el('a', { class: 'button primary', href: back, text: 'Back to your page for this session' })
+    : 'To get back to your own page, open the invite link you joined with.');
+  $('not-leading').hidden = false;
+  $('not-leading-h').focus();
 }
 
 /** Is the keyboard busy typing somewhere (so a letter is text, not a shortcut)? */
@@ -191,7 +359,7 @@ function onKey(event) {
 }
 
 function showConnection(phase) {
-  $('conn').textContent = { open: 'Connected', connecting: 'Connecting…', reconnecting: 'Reconnecting…' }[phase];
+  $('conn').textContent = { open: 'Connected', connecting: 'Connecting…', reconnecting: 'Reconnecting…' }[phase] ?? 'Not connected';
   $('notice').hidden = phase !== 'reconnecting';
   if (phase === 'reconnecting') ownVoice.stop('The connection dropped, so detecting your voice stopped. Turn it on again once the dashboard says Connected.');
 }
@@ -208,6 +376,10 @@ function finish() {
   $('tiles-hint').hidden = true;
   $('room-help').hidden = true;
   $('confidentiality').hidden = true;
+  $('rounds').hidden = true;
+  $('cofac').hidden = true;
+  $('waiting').hidden = true;
+  prompts.setAnswerable(false);
   ownVoice.stop('The session has ended.', { final: true });
   $('own-voice').hidden = true;
   timeline.closeAll(sessionClock.now());
@@ -222,6 +394,11 @@ function finish() {
 }
 
 async function refused(err) {
+  if (err.status === 404 && socket.as === 'facilitator') {
+    socket = connect('member'); // perhaps a member chosen as co-facilitator
+    socket.start();
+    return;
+  }
   if (err.status === 409) {
     const info = await api(`/api/sessions/${encodeURIComponent(sessionId)}`).catch(() => null);
     if (info?.state === 'ended') {
@@ -230,6 +407,7 @@ async function refused(err) {
       return;
     }
   }
+  if (err.status === 403 && state.you && !isFacilitator()) notLeading(); // a co-facilitator removed (4003)
   $('conn').textContent = 'Not connected';
   $('notice').hidden = true;
   showError(err);
@@ -455,6 +633,7 @@ async function boot() {
     return;
   }
   state.session = { id: info.id, group: info.group, state: info.state, elapsed_s: info.elapsed_s };
+  state.groupId = info.group_id;
   sessionClock.sync(info.elapsed_s, info.state);
   renderSession();
   render();

@@ -1,4 +1,5 @@
 // The facilitator's hand queue: in order, each place with its reason and waiting time.
+// Places can be moved up or down; the server then keeps that order until the queue empties.
 import { el, fill, clock, ordinal } from '/static/common.js';
 
 export class HandQueue {
@@ -28,8 +29,12 @@ export class HandQueue {
     this.lowerAll.hidden = !enabled || queue.length === 0;
     this.tick(now);
     if (focusedKey) {
-      // Keep keyboard users in the queue: same button if it still exists, else the heading.
-      (this.list.querySelector(`[data-key="${CSS.escape(focusedKey)}"]`) ?? this.heading).focus();
+      // Keep keyboard users in the queue: the same button if it still exists (a place moved
+      // to the top loses its "up"), else another button of that person, else the heading.
+      const person = focusedKey.slice(focusedKey.indexOf(':') + 1);
+      (this.list.querySelector(`[data-key="${CSS.escape(focusedKey)}"]`)
+        ?? this.list.querySelector(`[data-person="${CSS.escape(person)}"] [data-key]`)
+        ?? this.heading).focus();
     }
   }
 
@@ -44,9 +49,13 @@ export class HandQueue {
 
   #row(place, enabled, key) {
     const name = place.name;
-    const callKey = `call:${place.person}`;
-    const lowerKey = `lower:${place.person}`;
-    return el('li', { class: 'queue-item' },
+    const last = place.position === this.#queue.length;
+    const move = (to, label, dir) => el('button', {
+      type: 'button', class: 'queue-move', 'data-key': `${dir}:${place.person}`, 'aria-label': label, title: label,
+      text: dir === 'up' ? '↑' : '↓',
+      onclick: (e) => this.#move(e.currentTarget, place, to),
+    });
+    return el('li', { class: 'queue-item', 'data-person': place.person },
       el('span', { class: 'queue-pos', 'aria-hidden': 'true', text: String(place.position) }),
       el('span', { class: 'queue-body' },
         el('span', { class: 'queue-name' },
@@ -55,15 +64,24 @@ export class HandQueue {
         el('span', { class: 'small muted' }, el('span', { class: 'waited' }), ` · ${place.reason}`)),
       enabled && el('span', { class: 'queue-actions' },
         el('button', {
-          type: 'button', class: 'primary', 'data-key': callKey, text: 'Call on',
+          type: 'button', class: 'primary', 'data-key': `call:${place.person}`, text: 'Call on',
           'aria-label': `Call on ${name}`,
           onclick: (e) => this.#act(e.currentTarget, { type: 'call', member: place.person }),
         }),
         el('button', {
-          type: 'button', 'data-key': lowerKey, text: 'Lower',
+          type: 'button', 'data-key': `lower:${place.person}`, text: 'Lower',
           'aria-label': `Lower ${name}'s hand`,
           onclick: (e) => this.#act(e.currentTarget, { type: 'hand', raised: false, member: place.person }),
-        })));
+        }),
+        place.position > 1 && move(place.position - 1, `Move ${name} up to ${ordinal(place.position - 1)}`, 'up'),
+        !last && move(place.position + 1, `Move ${name} down to ${ordinal(place.position + 1)}`, 'down')));
+  }
+
+  async #move(button, place, position) {
+    button.disabled = true;
+    const ok = await this.send({ type: 'reorder', member: place.person, position });
+    button.disabled = false;
+    if (ok) this.news.textContent = `${place.name} moved to ${ordinal(position)} in the queue.`;
   }
 
   async #act(button, message) {

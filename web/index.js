@@ -169,7 +169,11 @@ function groupCard(group) {
         el('button', { type: 'button', text: 'Copy link', onclick: () => copyText(group.invite_url, input) }),
         el('button', { type: 'button', class: 'rotate', text: 'Rotate link', 'aria-describedby': `${inviteId}-hint`, onclick: () => rotate(group, card) })),
       el('p', { class: 'hint', id: `${inviteId}-hint`, text: 'Rotating makes a new link; the old one stops working.' })),
-    el('div', { class: 'row' }, sessionControl(group)));
+    el('div', { class: 'row' }, sessionControl(group),
+      el('a', {
+        class: 'button', href: `/groups/${encodeURIComponent(group.id)}/settings`, text: 'Settings',
+        'aria-label': `Settings for ${group.name}`,
+      })));
   return card;
 }
 

@@ -1,0 +1,69 @@
+"""Prompts, rounds and group settings in real Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.browser.conftest import facilitator_page, member_page
+from tests.support.clients import Facilitator
+from tests.support.server import LiveServer
+
+pytestmark = pytest.mark.browser
+QUICK = {"quiet_after_s": 2, "quiet_window_s": 4, "silent_for_s": 2, "member_prompt_gap_s": 30,
+         "prompt_gap_s": 30}  # fmt: skip
+
+
+async def test_a_prompt_is_answered_with_one_tap(
+    browser: Browser, server: LiveServer, facilitator: Facilitator
+) -> None:
+    r = await facilitator.http.put(f"/api/groups/{facilitator.group['id']}/settings", json=QUICK)
+    assert r.status_code == 200
+    dashboard = await facilitator_page(browser, server, facilitator)
+    member = await member_page(browser, server, facilitator.group["invite_code"], "Ana")
+    await dashboard.locator("#start").click()
+    prompt = dashboard.locator('#prompt-list .prompt[data-id="1"]')
+    await expect(prompt).to_be_visible(timeout=10_000)
+    await expect(prompt).to_contain_text("pass", ignore_case=True)
+    await prompt.get_by_role("button", name="Acted on").click()
+    await expect(prompt).to_contain_text("Acted on")
+    report = (await facilitator.http.get(f"/api/sessions/{facilitator.session_id}/report")).json()
+    assert report["prompts"][0]["outcome"] == "acted_on"
+    assert await member.locator(".prompt").count() == 0  # members never see prompts
+
+
+async def test_a_round_where_a_member_passes(
+    browser: Browser, server: LiveServer, facilitator: Facilitator
+) -> None:
+    dashboard = await facilitator_page(browser, server, facilitator)
+    code = facilitator.group["invite_code"]
+    ana = await member_page(browser, server, code, "Ana")
+    ben = await member_page(browser, server, code, "Ben")
+    await expect(dashboard.locator(".tile", has_text="Ben")).to_be_visible()
+    await dashboard.locator("#start").click()
+    await expect(ana.locator("#state-badge")).to_have_text("Live")
+    await dashboard.locator("#round-kind").select_option("check_in")
+    await dashboard.locator("#round-start").click()
+    await expect(ana.locator("#round-card")).to_be_visible()
+    await expect(ana.locator("#round-turn")).to_contain_text("your turn")
+    await expect(ben.locator("#round-turn")).to_contain_text("Ana")
+    await ana.locator("#round-pass").click()
+    await expect(ben.locator("#round-turn")).to_contain_text("your turn")
+    await expect(dashboard.locator(".round-current")).to_contain_text("Ben")
+    await dashboard.locator("#round-next").click()
+    await expect(ana.locator("#round-card")).to_be_hidden()
+
+
+async def test_group_settings_page_saves(
+    browser: Browser, server: LiveServer, facilitator: Facilitator
+) -> None:
+    dashboard = await facilitator_page(browser, server, facilitator)
+    page = await dashboard.context.new_page()
+    await page.goto(f"{server.url}/groups/{facilitator.group['id']}/settings")
+    form = page.locator("#settings-form")
+    await expect(form).to_be_visible()
+    await form.get_by_label("Least time spoken first").check()
+    await form.get_by_role("button", name="Save").click()
+    await expect(page.locator("#settings-saved")).to_be_visible()
+    saved = (await facilitator.http.get(f"/api/groups/{facilitator.group['id']}/settings")).json()
+    assert saved["hand_order"] == "least_airtime"
