@@ -19,7 +19,7 @@ from app.api.groups import invite_url
 from app.api.schemas import JoinRequest, TicketRequest
 from app.domain.clock import to_s
 from app.domain.events import Kind
-from app.models import LiveSession, User
+from app.models import Group, LiveSession, User
 from app.models.common import utcnow
 from app.models.sessions import SessionState
 from app.realtime.hub import Hub
@@ -30,10 +30,11 @@ from app.services.errors import Conflict, NotFound, Unauthorized
 router = APIRouter(prefix="/api", tags=["sessions"])
 
 
-def session_out(session: LiveSession, group_name: str, room: Room | None) -> dict[str, Any]:
+def session_out(session: LiveSession, group: Group, room: Room | None) -> dict[str, Any]:
     elapsed = to_s(room.session_time()) if room is not None else _elapsed(session)
     return {
-        "id": session.id, "group_id": session.group_id, "group": group_name,
+        "id": session.id, "group_id": session.group_id, "group": group.name,
+        "invite_path": f"/join/{group.invite_code}",
         "state": session.state.value, "elapsed_s": elapsed,
         "started_at": session.started_at and session.started_at.isoformat(),
         "ended_at": session.ended_at and session.ended_at.isoformat(),
@@ -62,10 +63,10 @@ async def _room(hub: Hub, session_id: str) -> Room:
     return room
 
 
-async def _facilitated(request: Request, engine: EngineDep, session_id: str) -> tuple[LiveSession, str]:
-    def work(db: Session) -> tuple[LiveSession, str]:
+async def _facilitated(request: Request, engine: EngineDep, session_id: str) -> tuple[LiveSession, Group]:
+    def work(db: Session) -> tuple[LiveSession, Group]:
         session = sessions.session_for_facilitator(db, _user(request, db), session_id)
-        return session, groups.require_group(db, session.group_id).name
+        return session, groups.require_group(db, session.group_id)
 
     return await in_db(engine, work)
 
@@ -75,29 +76,28 @@ async def open_session(group_id: str, request: Request, engine: EngineDep) -> di
     def work(db: Session) -> dict[str, Any]:
         user = _user(request, db)
         group = groups.group_for_facilitator(db, user, group_id)
-        return session_out(sessions.open_session(db, group, user), group.name, None)
+        return session_out(sessions.open_session(db, group, user), group, None)
 
     return await in_db(engine, work)
 
 
 @router.get("/sessions/{session_id}")
 async def get_session(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> dict[str, Any]:
-    def work(db: Session) -> tuple[LiveSession, str]:
+    def work(db: Session) -> tuple[LiveSession, Group]:
         session = sessions.require_session(db, session_id)
         user = accounts.user_for_token(db, request.cookies.get(AUTH_COOKIE))
         allowed = user is not None and groups.is_facilitator(db, user, session.group_id)
         cookie = request.cookies.get(member_cookie(session_id))
         if not allowed and sessions.member_for_credential(db, session_id, cookie) is None:
             raise NotFound("no such session")
-        group = groups.require_group(db, session.group_id)
-        return session, group.name
+        return session, groups.require_group(db, session.group_id)
 
-    session, name = await in_db(engine, work)
-    return session_out(session, name, hub.loaded(session_id))
+    session, group = await in_db(engine, work)
+    return session_out(session, group, hub.loaded(session_id))
 
 
 async def _control(request: Request, engine: EngineDep, hub: Hub, session_id: str, kind: Kind) -> dict[str, Any]:
-    session, name = await _facilitated(request, engine, session_id)
+    session, group = await _facilitated(request, engine, session_id)
     room = await _room(hub, session_id)
     try:
         await room.submit([Spec(kind)], actor="rest")
@@ -105,7 +105,7 @@ async def _control(request: Request, engine: EngineDep, hub: Hub, session_id: st
         raise Conflict(str(exc)) from None
     # Re-read: the room stored the new state with its started_at or ended_at.
     session = await in_db(engine, lambda db: sessions.require_session(db, session_id))
-    return session_out(session, name, room)
+    return session_out(session, group, room)
 
 
 @router.post("/sessions/{session_id}/start")

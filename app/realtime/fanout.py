@@ -32,7 +32,8 @@ class Fanout:
 
     def _visible_settings(self) -> dict[str, Any]:
         rules = self.room.engine.settings
-        return {"hand_order": rules.hand_order, "share_timer": rules.share_timer,
+        return {"prompts": rules.prompts, "hand_order": rules.hand_order,
+                "share_timer": rules.share_timer,
                 "members_see_headline": rules.members_see_headline,
                 "long_turn_s": rules.long_turn_s}  # fmt: skip
 

@@ -43,6 +43,7 @@ def test_opening_a_session(fay: TestClient, group: dict[str, Any]) -> None:
     assert session["id"].startswith("s_")
     assert session | {"id": "-"} == {
         "id": "-", "group_id": group["id"], "group": "Tuesday circle", "state": "open",
+        "invite_path": f"/join/{group['invite_code']}",
         "started_at": None, "ended_at": None, "elapsed_s": None,
     }  # fmt: skip
     shown = fay.get(f"/api/groups/{group['id']}").json()["session"]
@@ -133,7 +134,8 @@ def test_the_report_has_the_simulate_shape(
     r = fay.get(f"/api/sessions/{session['id']}/report")
     assert r.status_code == 200
     report = r.json()
-    assert set(report) == {"session_id", "duration_s", "members", "facilitator", "group", "prompts"}
+    assert set(report) == {"session_id", "duration_s", "members", "facilitator", "group", "prompts",
+                           "rounds"}
     assert report["session_id"] == session["id"]
     assert report["duration_s"] >= 0
     [block] = report["members"]
