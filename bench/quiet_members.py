@@ -16,8 +16,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.domain.scenario import parse_scenario  # noqa: E402
-from app.domain.simulate import simulate  # noqa: E402
+from app.domain.scenario import parse_scenario
+from app.domain.simulate import simulate
 
 TALKERS = ["Ana", "Ben", "Cai", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo"]
 QUIET = ["Kai", "Noor"]
