@@ -2,7 +2,7 @@
 // as co-facilitator (DOMAIN.md R4) opens the same page and gets the same view, without
 // the controls only the facilitator has (start/end, settings, choosing a co-facilitator).
 import {
-  api, el, fill, showStatus, showError, clock, pathPart, copyText, SessionClock, LiveSocket,
+  api, el, fill, showStatus, showError, clock, pathPart, SessionClock, LiveSocket,
 } from '/static/common.js';
 import { renderHeadline } from '/static/headline.js';
 import { PeopleBoard } from '/static/tiles.js';
@@ -10,7 +10,9 @@ import { HandQueue } from '/static/hands.js';
 import { Timeline } from '/static/timeline.js';
 import { PromptFeed } from '/static/prompts.js';
 import { RoundsPanel } from '/static/rounds.js';
-import qrcode from '/static/vendor/qrcode-generator.mjs';
+import { OwnVoice } from '/static/own-voice.js';
+import { InviteCard } from '/static/invite.js';
+import { WaitingRoom, CoFacilitatorCard } from '/static/room-controls.js';
 
 const $ = (id) => document.getElementById(id);
 const sessionId = pathPart('/dashboard/');
@@ -51,6 +53,21 @@ const timeline = new Timeline({
   strip: $('timeline'), grid: $('timeline-grid'), axis: $('timeline-axis'), now: $('timeline-now'),
   nowLabel: $('timeline-now-label'), turns: $('timeline-turns'), empty: $('timeline-empty'),
 });
+const waitingRoom = new WaitingRoom({
+  card: $('waiting'), list: $('waiting-list'), news: $('waiting-news'), heading: $('hands-h'),
+}, send);
+const cofacCard = new CoFacilitatorCard({ card: $('cofac'), body: $('cofac-body'), msg: $('cofac-msg') }, {
+  send, lastError: () => state.lastError,
+});
+const invite = new InviteCard({
+  card: $('invite'), url: $('invite-url'), copy: $('invite-copy'), showQr: $('show-qr'), panel: $('qr-panel'),
+  qr: $('qr'), large: $('qr-large'), big: $('qr-big'), dialog: $('qr-dialog'),
+  dialogGroup: $('qr-dialog-group'), dialogUrl: $('qr-dialog-url'),
+});
+const ownVoice = new OwnVoice({
+  toggle: $('own-mic'), status: $('own-mic-status'), tools: $('own-mic-tools'), slider: $('own-mic-sensitivity'),
+  levelFill: $('own-mic-fill'), levelMark: $('own-mic-mark'),
+}, { send, notify: (message) => socket.notify(message), isOpen: () => socket.isOpen, isLive });
 
 function isLive() {
   return state.session?.state === 'live';
@@ -79,7 +96,7 @@ function apply(frame) {
       prompts.reset(frame.prompts);
       rounds.set(frame.round ?? null, sessionClock.now());
       renderSession();
-      renderWaiting();
+      waitingRoom.render(state.waiting, { ended: state.ended });
       loadSettings();
       break;
     case 'person':
@@ -106,7 +123,7 @@ function apply(frame) {
       break;
     case 'waiting':
       state.waiting = frame.people;
-      renderWaiting();
+      waitingRoom.render(state.waiting, { ended: state.ended });
       break;
     case 'error':
       state.lastError = frame;
@@ -159,7 +176,7 @@ function render() {
     waiting: new Set(state.waiting.map((p) => p.id)),
   });
   rounds.update({ live: isLive() && !state.ended, names: new Map(people.map((p) => [p.id, p.name])), now });
-  renderCofac(people);
+  cofacCard.render(people, { lead: isFacilitator(), live: isLive() });
   timeline.render(people, { now, you: state.you?.id, ended: state.ended });
   $('tiles-empty').hidden = people.some((p) => p.role === 'member');
   renderHeadline($('headline'), state.group, { elapsedS: now, full: true });
@@ -255,72 +272,6 @@ async function removePerson(id) {
   return ok;
 }
 
-/** The waiting room: hidden while nobody waits; focus stays in the list as people are let in. */
-function renderWaiting() {
-  const card = $('waiting');
-  const list = $('waiting-list');
-  const before = new Set([...list.querySelectorAll('li')].map((li) => li.dataset.person));
-  const focusedAt = [...list.querySelectorAll('button')].indexOf(document.activeElement);
-  const arrived = state.waiting.filter((p) => !before.has(p.id)).map((p) => p.name);
-  if (arrived.length && !state.ended) $('waiting-news').textContent = `Waiting to come in: ${arrived.join(', ')}.`;
-  fill(list, state.waiting.map((p) => el('li', { 'data-person': p.id },
-    el('span', { class: 'waiting-name', text: p.name }),
-    el('button', {
-      type: 'button', class: 'primary', text: 'Let in', 'aria-label': `Let in ${p.name}`,
-      onclick: async (e) => {
-        const button = e.currentTarget;
-        button.disabled = true;
-        if (!(await send({ type: 'admit', member: p.id }))) button.disabled = false;
-      },
-    }))));
-  card.hidden = state.waiting.length === 0 || state.ended;
-  if (focusedAt >= 0) {
-    const buttons = list.querySelectorAll('button');
-    (buttons[Math.min(focusedAt, buttons.length - 1)] ?? $('hands-h')).focus();
-  }
-}
-
-let cofacShown = '';
-
-/** Choosing or ending a co-facilitator: the facilitator's alone (DOMAIN.md R4). */
-function renderCofac(people) {
-  if (!isFacilitator()) return;
-  const cofac = people.find((p) => p.cofacilitator && !p.removed);
-  const key = JSON.stringify([cofac?.id, cofac?.name, isLive()]);
-  if (key === cofacShown) return;
-  cofacShown = key;
-  $('cofac-msg').textContent = '';
-  const hadFocus = $('cofac').contains(document.activeElement);
-  const act = (id, text, action) => el('button', {
-    type: 'button', id, text, disabled: !isLive(),
-    onclick: async (e) => {
-      const button = e.currentTarget;
-      button.disabled = true;
-      $('cofac-msg').textContent = '';
-      state.lastError = null;
-      if (!(await send({ type: 'cofacilitator', action }))) {
-        button.disabled = false;
-        showStatus(''); // said once, next to the button, rather than twice
-        $('cofac-msg').textContent = cofacError(state.lastError?.message);
-      }
-    },
-  });
-  fill($('cofac-body'), cofac
-    ? [el('p', {}, el('strong', { text: cofac.name }),
-      ' is co-facilitating. They see this dashboard and can call on hands, run rounds and answer prompts, for this session only.'),
-    act('cofac-end', 'End co-facilitation', 'end')]
-    : [el('p', { class: 'small', text: 'Share the leading: Airtime picks a member here who has offered to co-facilitate, preferring whoever has led least.' }),
-      act('cofac-choose', 'Choose a co-facilitator', 'choose'),
-      !isLive() && el('p', { class: 'hint', text: 'You can choose one once the session is live.' })]);
-  if (hadFocus) ($('cofac-choose') ?? $('cofac-end')).focus();
-}
-
-function cofacError(message) {
-  if (!message) return 'That did not work. Please try again.';
-  const sentence = `${message[0].toUpperCase()}${message.slice(1)}${/[.!?]$/.test(message) ? '' : '.'}`;
-  return /offered/.test(message) ? `${sentence} Members can offer on their own page (“I'm willing to co-facilitate sometimes”).` : sentence;
-}
-
 /** A plain member opened the dashboard (or stopped co-facilitating): this view is not theirs. */
 function notLeading() {
   state.notLeading = true;
@@ -348,7 +299,7 @@ function typingIn(target) {
 function onKey(event) {
   if (event.defaultPrevented || event.repeat || event.isComposing) return;
   if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return;
-  if (typingIn(event.target) || $('qr-dialog').open || state.ended) return;
+  if (typingIn(event.target) || invite.dialogOpen || state.ended) return;
   const key = event.key.length === 1 ? event.key.toLowerCase() : '';
   if (!key) return;
   const people = [...state.people.values()];
@@ -421,205 +372,6 @@ async function refused(err) {
   }
 }
 
-/** The invite link as a QR code: an SVG drawn with DOM calls (no markup strings). */
-function qrSvg(text, label) {
-  const qr = qrcode(0, 'M'); // 0: the smallest version that fits
-  qr.addData(new URL(text, location.href).href); // ASCII only: percent-encoded, host in punycode
-  qr.make();
-  const count = qr.getModuleCount();
-  const quiet = 4; // the standard's quiet zone, in modules
-  const size = count + 2 * quiet;
-  let d = '';
-  for (let row = 0; row < count; row += 1) {
-    for (let col = 0; col < count; col += 1) {
-      if (qr.isDark(row, col)) d += `M${col + quiet} ${row + quiet}h1v1h-1z`;
-    }
-  }
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${size} ${size}`);
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', label);
-  svg.setAttribute('shape-rendering', 'crispEdges');
-  const back = document.createElementNS(ns, 'rect');
-  back.setAttribute('width', String(size));
-  back.setAttribute('height', String(size));
-  back.setAttribute('fill', '#ffffff');
-  const path = document.createElementNS(ns, 'path');
-  path.setAttribute('d', d);
-  path.setAttribute('fill', '#000000');
-  svg.append(back, path);
-  return svg;
-}
-
-async function loadInvite(groupId) {
-  const group = await api(`/api/groups/${encodeURIComponent(groupId)}`);
-  const input = $('invite-url');
-  const url = group.invite_url;
-  input.value = url;
-  $('invite-copy').addEventListener('click', () => copyText(url, input));
-  const toggle = $('show-qr');
-  toggle.addEventListener('click', () => {
-    const show = toggle.getAttribute('aria-expanded') !== 'true';
-    if (show && !$('qr').firstChild) {
-      try {
-        fill($('qr'), qrSvg(url, `QR code for the invite link to ${group.name}`));
-      } catch {
-        fill($('qr'), el('p', { class: 'small', text: 'This link is too long for a QR code. Share the link instead.' }));
-      }
-    }
-    toggle.setAttribute('aria-expanded', String(show));
-    toggle.textContent = show ? 'Hide QR code' : 'Show QR code';
-    $('qr-panel').hidden = !show;
-  });
-  $('qr-large').addEventListener('click', () => {
-    if (!$('qr-big').firstChild) fill($('qr-big'), qrSvg(url, `QR code for the invite link to ${group.name}`));
-    $('qr-dialog-group').textContent = group.name;
-    $('qr-dialog-url').textContent = url;
-    $('qr-dialog').showModal();
-  });
-  $('invite').hidden = false;
-}
-
-/** mic.js's onStop reasons, in words. */
-const STOP_WORDS = {
-  'mic-ended': 'The microphone went away (unplugged, or its permission was withdrawn), so voice detection stopped.',
-};
-
-/**
- * The facilitator's own speech, detected on this device (DOMAIN.md D1, D2) with
- * /static/mic.js. Only on/off leaves the device; heartbeats every 2 s while on
- * (D5). Stops, and says "off", when the page is hidden; stops when the socket drops.
- */
-const ownVoice = (() => {
-  const toggle = $('own-mic');
-  const status = $('own-mic-status');
-  const tools = $('own-mic-tools');
-  const slider = $('own-mic-sensitivity');
-  let detector = null;
-  let told = false; // what the server last heard from us: speaking or not
-  let heartbeat = null;
-  let level = null; // the latest level, drawn on the next animation frame
-  let attempt = 0; // bumps on every start and stop, so a slow start that was overtaken gives up
-
-  const say = (text) => { status.textContent = text; };
-
-  function tell(on, agoMs = 0) {
-    if (on === told) return;
-    if (on && (!isLive() || !socket.isOpen)) return; // nothing is recorded outside a live session
-    told = on;
-    clearInterval(heartbeat);
-    heartbeat = null;
-    if (socket.isOpen) {
-      const ago = Math.max(0, Math.min(2000, Math.round(agoMs ?? 0)));
-      socket.send({ type: 'speaking', on, ...(ago ? { ago_ms: ago } : {}) });
-    }
-    if (on) heartbeat = setInterval(() => socket.notify({ type: 'heartbeat' }), 2000);
-  }
-
-  function drawLevel() {
-    if (!level) return;
-    $('own-mic-fill').style.width = `${Math.round(Math.min(1, level[0]) * 100)}%`;
-    $('own-mic-mark').style.left = `${Math.round(Math.min(1, level[1]) * 100)}%`;
-    level = null;
-  }
-
-  function stopped(message) {
-    tell(false);
-    detector = null;
-    toggle.checked = false;
-    tools.hidden = true;
-    if (message) say(message);
-  }
-
-  async function start() {
-    const mine = ++attempt;
-    say('Asking for the microphone…');
-    let mic;
-    try {
-      // Loaded only when wanted, and guarded: the dashboard works without it.
-      mic = await import('/static/mic.js');
-      if (typeof mic.createSpeechDetector !== 'function') throw new Error('no detector');
-    } catch {
-      if (mine === attempt) stopped('Voice detection is not available on this server yet, so this switch cannot work. Tap your own tile or press its key instead.');
-      return;
-    }
-    if (mine !== attempt) return;
-    const unavailable = mic.micUnavailableReason?.();
-    if (unavailable) {
-      stopped(unavailable);
-      return;
-    }
-    const made = mic.createSpeechDetector({
-      onChange(on, agoMs) {
-        if (made !== detector) return;
-        tell(on, agoMs);
-        say(on ? 'Hearing you speak.' : 'Listening for your voice.');
-      },
-      onLevel(level01, threshold01) {
-        if (made !== detector) return;
-        if (!level) requestAnimationFrame(drawLevel);
-        level = [level01, threshold01];
-      },
-      onStop(reason) {
-        if (made !== detector) return;
-        stopped(`${STOP_WORDS[reason] ?? 'Voice detection stopped.'} Turn it on again to retry.`);
-      },
-    });
-    detector = made;
-    try {
-      await made.start();
-    } catch (err) {
-      if (made === detector) {
-        stopped(mic.micErrorText?.(err)
-          ?? `The microphone could not start${err?.message ? ` (${err.message})` : ''}. Check this site's microphone permission in the browser.`);
-      }
-      return;
-    }
-    if (made !== detector) {
-      made.stop(); // switched off while the browser was asking for permission
-      return;
-    }
-    made.setSensitivity?.(Number(slider.value));
-    tools.hidden = false;
-    say(isLive() ? 'Listening for your voice.' : 'Ready. Your speaking is recorded once the session is live.');
-  }
-
-  function stop(message, { final = false } = {}) {
-    attempt += 1;
-    const running = detector;
-    detector = null;
-    running?.stop();
-    if (running || toggle.checked) stopped(message);
-    else tell(false);
-    if (final) toggle.disabled = true;
-  }
-
-  toggle.addEventListener('change', () => {
-    if (toggle.checked) start();
-    else stop('Off. Your own tile still marks you by tap or key.');
-  });
-  slider.addEventListener('input', () => {
-    const x = Number(slider.value);
-    slider.setAttribute('aria-valuetext', x < 0.9 ? 'less sensitive' : x > 1.1 ? 'more sensitive' : 'normal');
-    detector?.setSensitivity?.(x);
-  });
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden' && (detector || toggle.checked)) {
-      stop('Stopped because this page was hidden. Turn it on again when you are back.');
-    }
-  });
-
-  return {
-    stop,
-    /** The session changed state: say "speaking" now if we already hear the facilitator. */
-    sessionChanged() {
-      if (isLive() && detector?.speaking) tell(true, 0);
-      if (!isLive()) tell(false);
-    },
-  };
-})();
-
 async function boot() {
   if (!sessionId) {
     showStatus('This address does not name a session.', 'error');
@@ -637,7 +389,7 @@ async function boot() {
   sessionClock.sync(info.elapsed_s, info.state);
   renderSession();
   render();
-  loadInvite(info.group_id).catch(() => {}); // the link is a convenience; the dashboard works without it
+  invite.load(info.group_id).catch(() => {}); // the link is a convenience; the dashboard works without it
   if (!state.ended) socket.start();
   document.addEventListener('keydown', onKey);
   setInterval(() => {
