@@ -91,7 +91,7 @@ def run_demo(port: int, count: int) -> None:
     settings = Settings(data_dir=data_dir)
     username, password, session_id, code = prepare(settings)
     base = f"http://127.0.0.1:{port}"
-    print(f"""
+    banner = f"""
 Airtime demo: a live session with {count} simulated members.
 
   Dashboard:   {base}/dashboard/{session_id}
@@ -99,18 +99,22 @@ Airtime demo: a live session with {count} simulated members.
   Join as a member yourself:  {base}/join/{code}
 
 Data lives in {data_dir} for this run. Press Ctrl+C to stop.
-""", flush=True)  # fmt: skip
+"""
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
                             ws_per_message_deflate=False, ws_max_size=MAX_FRAME_BYTES)  # fmt: skip
-    asyncio.run(_serve(uvicorn.Server(config), base, username, password, session_id, code, count))
+    asyncio.run(_serve(uvicorn.Server(config), base, username, password, session_id, code, count,
+                       banner))  # fmt: skip
 
 
 async def _serve(server: uvicorn.Server, base: str, username: str, password: str,
-                 session_id: str, code: str, count: int) -> None:  # fmt: skip
+                 session_id: str, code: str, count: int, banner: str) -> None:  # fmt: skip
     serving = asyncio.create_task(server.serve())
     while not server.started:
+        if serving.done():
+            return  # it could not start (the port is taken, say): uvicorn has said why
         await asyncio.sleep(0.05)
     await _start(base, username, password, session_id)
+    print(banner, flush=True)  # only once the server answers and the session is live
     floor = asyncio.Lock()
     sims = [asyncio.create_task(member(base, code, NAMES[i], WEIGHTS[i], floor)) for i in range(count)]
     await serving
