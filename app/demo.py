@@ -84,6 +84,8 @@ async def _start(base: str, username: str, password: str, session_id: str) -> No
     async with httpx.AsyncClient(base_url=base) as http:
         await http.post("/api/auth/login", json={"username": username, "password": password})
         await http.post(f"/api/sessions/{session_id}/start")
+        # The demo's confidentiality statement counts as read, so speech shows at once (E3).
+        await http.post(f"/api/sessions/{session_id}/confidentiality")
 
 
 def run_demo(port: int, count: int) -> None:

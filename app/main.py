@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import logs
-from app.api import auth, groups, sessions
+from app.api import agreements, auth, groups, sessions
 from app.db import make_engine, migrate
 from app.realtime import ws
 from app.realtime.broker import broker_from_url
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(auth.router)
     app.include_router(groups.router)
+    app.include_router(agreements.router)
     app.include_router(sessions.router)
     app.include_router(ws.router)
     _mount_web(app, settings.web_dir)

@@ -33,6 +33,14 @@ class JoinRequest(Body):
     display_name: str = Field(max_length=200)
     accept: bool
     member_key: str | None = Field(default=None, max_length=100)
+    agreement_version: int | None = Field(default=None, ge=1)  # the version the member read
+
+
+class AgreementChange(Body):
+    confidentiality: str | None = Field(default=None, max_length=8000)
+    ground_rules: list[str] | None = Field(default=None, max_length=50)
+    tracking: str | None = Field(default=None, max_length=8000)
+    adopt: list[str] = Field(default_factory=list, max_length=50)
 
 
 class TicketRequest(Body):

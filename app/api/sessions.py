@@ -23,8 +23,8 @@ from app.models import Group, LiveSession, User
 from app.models.common import utcnow
 from app.models.sessions import SessionState
 from app.realtime.hub import Hub
-from app.realtime.room import NotLive, Room, Spec
-from app.services import accounts, groups, sessions
+from app.realtime.room import NotLive, Room, Spec, start_spec
+from app.services import accounts, agreements, groups, sessions
 from app.services.errors import Conflict, NotFound, Unauthorized
 
 router = APIRouter(prefix="/api", tags=["sessions"])
@@ -100,7 +100,7 @@ async def _control(request: Request, engine: EngineDep, hub: Hub, session_id: st
     session, group = await _facilitated(request, engine, session_id)
     room = await _room(hub, session_id)
     try:
-        await room.submit([Spec(kind)], actor="rest")
+        await room.submit([start_spec() if kind is Kind.START else Spec(kind)], actor="rest")
     except NotLive as exc:
         raise Conflict(str(exc)) from None
     # Re-read: the room stored the new state with its started_at or ended_at.
@@ -111,6 +111,15 @@ async def _control(request: Request, engine: EngineDep, hub: Hub, session_id: st
 @router.post("/sessions/{session_id}/start")
 async def start_session(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> dict[str, Any]:
     return await _control(request, engine, hub, session_id, Kind.START)
+
+
+@router.post("/sessions/{session_id}/confidentiality")
+async def confidentiality_read(session_id: str, request: Request, engine: EngineDep,
+                               hub: HubDep) -> dict[str, Any]:  # fmt: skip
+    """The confidentiality statement was read aloud: speech is tracked from now (E3)."""
+    await _facilitated(request, engine, session_id)
+    await in_db(engine, lambda db: hub.store.confidentiality_read(session_id))
+    return await _control(request, engine, hub, session_id, Kind.CONFIDENTIALITY)
 
 
 @router.post("/sessions/{session_id}/end")
@@ -158,7 +167,8 @@ async def invite(code: str, request: Request, engine: EngineDep) -> dict[str, An
     def work(db: Session) -> dict[str, Any]:
         group = groups.group_by_invite(db, code)
         current = groups.current_session(db, group.id)
-        return {"group": group.name, "description": group.description,
+        agreement = agreements.agreement_out(agreements.current_agreement(db, group))
+        return {"group": group.name, "description": group.description, "agreement": agreement,
                 "invite_url": invite_url(request, code),
                 "session": None if current is None else {"id": current.id, "state": current.state.value}}  # fmt: skip
 
@@ -169,7 +179,7 @@ async def invite(code: str, request: Request, engine: EngineDep) -> dict[str, An
 async def join(code: str, body: JoinRequest, response: Response, engine: EngineDep, hub: HubDep,
                settings: SettingsDep) -> dict[str, Any]:  # fmt: skip
     joined = await in_db(engine, lambda db: sessions.join(db, code, body.display_name, body.accept,
-                                                          body.member_key))  # fmt: skip
+                                                          body.member_key, body.agreement_version))  # fmt: skip
     room = await _room(hub, joined.session.id)
     await room.refresh_roster()  # a returning member may have chosen a new name
     if not room.engine.persons[joined.member.id].consented:

@@ -38,6 +38,9 @@ class SessionEngine(Facilitation):
         self.rounds: list[Round] = []
         self.manual_queue: list[str] | None = None  # a facilitator's own order of the hands
         self.prompt_log = PromptLog()
+        # DOMAIN.md E3: live sessions track speech only once the confidentiality statement
+        # has been read aloud; a session that starts with {"confidentiality": "required"} waits.
+        self.awaiting_confidentiality = False
         self._checked_through: Micros = 0  # whole seconds of prompt checks done (P0)
         self._quiet_through: Micros = 0  # seconds known to fire nothing in the current state
         self._handlers: dict[Kind, Callable[[Event, Person | None], list[Change]]] = {
@@ -45,6 +48,7 @@ class SessionEngine(Facilitation):
             Kind.END: self._on_end,
             Kind.TICK: lambda ev, p: [],
             Kind.ROUND: self._on_round,
+            Kind.CONFIDENTIALITY: self._on_confidentiality,
             Kind.TURN: self._on_turn,
             Kind.PROMPT: self._on_prompt_outcome,
             Kind.REORDER: self._on_reorder,
@@ -151,7 +155,14 @@ class SessionEngine(Facilitation):
     # -- handlers -------------------------------------------------------------
 
     def _on_start(self, ev: Event, _: Person | None) -> list[Change]:
+        self.awaiting_confidentiality = (ev.data or {}).get("confidentiality") == "required"
         return [Change("session", ev.t, detail={"state": "live"})]
+
+    def _on_confidentiality(self, ev: Event, _: Person | None) -> list[Change]:
+        if not self.awaiting_confidentiality:
+            return []
+        self.awaiting_confidentiality = False
+        return [Change("confidentiality", ev.t, detail={"read": True})]
 
     def _on_end(self, ev: Event, _: Person | None) -> list[Change]:
         changes: list[Change] = []
@@ -180,7 +191,7 @@ class SessionEngine(Facilitation):
         assert p is not None
         if not self._active(p):
             return []
-        if ev.on and not p.speaking and not p.paused:
+        if ev.on and not p.speaking and not p.paused and not self.awaiting_confidentiality:
             return self._open_segment(p, ev.t, ev.source or Source.DEVICE)
         if not ev.on and p.speaking:
             floor = max(p.seg_start or 0, ev.t - MAX_RETRO_CLOSE)

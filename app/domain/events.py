@@ -31,6 +31,7 @@ class Kind(StrEnum):
     REMOVE = "remove"
     ADMIT = "admit"
     COFACILITATOR = "cofacilitator"
+    CONFIDENTIALITY = "confidentiality"
 
 
 class Source(StrEnum):

@@ -1,6 +1,7 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
 from app.models.accounts import AuthToken, User
+from app.models.agreements import Agreement, ConsentRecord, RuleProposal
 from app.models.groups import Group, GroupFacilitator
 from app.models.members import Member, MemberCredential
 from app.models.sessions import (
@@ -13,6 +14,19 @@ from app.models.sessions import (
 )  # fmt: skip
 
 __all__ = [
-    "AuthToken", "Group", "GroupFacilitator", "LeaderTurn", "LiveSession", "Member", "MemberCredential",
-    "SessionEvent", "SessionPerson", "SessionReport", "User", "WsTicket",
+    "Agreement",
+    "AuthToken",
+    "ConsentRecord",
+    "Group",
+    "GroupFacilitator",
+    "LeaderTurn",
+    "LiveSession",
+    "Member",
+    "MemberCredential",
+    "RuleProposal",
+    "SessionEvent",
+    "SessionPerson",
+    "SessionReport",
+    "User",
+    "WsTicket",
 ]  # fmt: skip

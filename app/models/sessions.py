@@ -25,6 +25,7 @@ class LiveSession(SQLModel, table=True):
     started_at: datetime | None = None
     ended_at: datetime | None = None
     started_epoch: float | None = None  # wall clock of session time 0, for stamping
+    confidentiality_read_at: datetime | None = None  # DOMAIN.md E3: tracking starts after it
 
 
 class SessionPerson(SQLModel, table=True):

@@ -9,7 +9,7 @@ from app.domain.events import Kind, Role, Source
 from app.domain.rounds import rotate
 from app.realtime import messages as m
 from app.realtime.connection import Connection
-from app.realtime.room import NotLive, Room, Spec
+from app.realtime.room import NotLive, Room, Spec, start_spec
 
 CLOSE_REMOVED = 4003  # removed from the session by a facilitator
 CLOSE_ROLE = 4002  # role changed: reconnect with a new ticket (RELIABILITY.md S3)
@@ -86,8 +86,27 @@ async def on_pause(room: Room, conn: Connection, msg: m.Pause) -> None:
 
 
 async def on_session(room: Room, conn: Connection, msg: m.SessionControl) -> None:
-    kind = Kind.START if msg.action == "start" else Kind.END
-    await room.submit([Spec(kind)], actor=conn.viewer.person_id)
+    if msg.action == "confidentiality_read":
+        _live(room)
+        await asyncio.to_thread(room.store.confidentiality_read, room.info.session_id)
+        spec = Spec(Kind.CONFIDENTIALITY)
+    else:
+        spec = start_spec() if msg.action == "start" else Spec(Kind.END)
+    await room.submit([spec], actor=conn.viewer.person_id)
+
+
+async def on_propose(room: Room, conn: Connection, msg: m.Propose) -> None:
+    """E4: stored for the group's facilitators; never in the event log (E1)."""
+    proposal = await asyncio.to_thread(room.store.propose, room.info.group_id,
+                                       conn.viewer.person_id, msg.text)  # fmt: skip
+    room.fanout.to_staff({"type": "proposal", "proposal": proposal})
+
+
+async def on_consent(room: Room, conn: Connection, msg: m.Consent) -> None:
+    """E2: withdrawal is one action and takes effect with the next event."""
+    me = conn.viewer.person_id
+    await asyncio.to_thread(room.store.consent, room.info.group_id, me, msg.on)
+    await room.submit([Spec(Kind.CONSENT, me, msg.on)], actor=me)
 
 
 async def on_snapshot(room: Room, conn: Connection, msg: m.SnapshotRequest) -> None:
@@ -214,4 +233,6 @@ HANDLERS: dict[str, Callable[[Room, Connection, m.Message], Awaitable[None]]] = 
     "admit": on_admit,  # type: ignore[dict-item]
     "lead": on_lead,  # type: ignore[dict-item]
     "cofacilitator": on_cofacilitator,  # type: ignore[dict-item]
+    "propose": on_propose,  # type: ignore[dict-item]
+    "consent": on_consent,  # type: ignore[dict-item]
 }

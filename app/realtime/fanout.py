@@ -38,10 +38,11 @@ class Fanout:
                 "long_turn_s": rules.long_turn_s}  # fmt: skip
 
     def _session(self, now: Micros) -> dict[str, Any]:
-        info = self.room.info
+        info, engine = self.room.info, self.room.engine
         return {"id": info.session_id, "group": info.group_name, "state": info.state.value,
-                "elapsed_s": to_s(now), "hand_order": self.room.engine.settings.hand_order,
-                "settings": self._visible_settings()}  # fmt: skip
+                "elapsed_s": to_s(now), "hand_order": engine.settings.hand_order,
+                "settings": self._visible_settings(),
+                "confidentiality_read": not engine.awaiting_confidentiality}  # fmt: skip
 
     def _member_group(self, view: View) -> dict[str, Any] | None:
         return view.headline() if self.room.engine.settings.members_see_headline else None
@@ -82,12 +83,15 @@ class Fanout:
         return [{"id": pid, "name": room.engine.persons[pid].name} for pid in sorted(room.waiting)
                 if pid in room.engine.persons]  # fmt: skip
 
-    def waiting(self) -> None:
-        """The waiting room changed: facilitators see who is waiting to be let in."""
-        frame = {"type": "waiting", "people": self._waiting()}
+    def to_staff(self, frame: dict[str, Any]) -> None:
+        """A frame for the facilitators' (and co-facilitator's) sockets only."""
         for conn in list(self.room.connections):
             if conn.viewer.is_facilitator:
                 conn.send(frame, self.room.seq)
+
+    def waiting(self) -> None:
+        """The waiting room changed: facilitators see who is waiting to be let in."""
+        self.to_staff({"type": "waiting", "people": self._waiting()})
 
     def changes(self, changes: list[Change]) -> None:
         room = self.room
@@ -103,8 +107,12 @@ class Fanout:
         # Prompts go to facilitators only, never to members (DOMAIN.md P2).
         staff += [{"type": "prompt", "prompt": view.prompt(c.detail["id"])}
                   for c in changes if c.kind == "prompt"]  # fmt: skip
-        common = [{"type": "session", "state": c.detail["state"], "elapsed_s": to_s(c.t)}
-                  for c in sessions]  # fmt: skip
+        read = not room.engine.awaiting_confidentiality
+        common = [{"type": "session", "state": c.detail["state"], "elapsed_s": to_s(c.t),
+                   "confidentiality_read": read} for c in sessions]  # fmt: skip
+        if any(c.kind == "confidentiality" for c in changes):
+            common.append({"type": "session", "state": room.info.state.value,
+                           "elapsed_s": to_s(view.now), "confidentiality_read": True})  # fmt: skip
         if any(c.kind == "round" for c in changes):
             rounds = room.engine.rounds
             common.append({"type": "round", "round": round_state(rounds[-1], view.now, self._names())})

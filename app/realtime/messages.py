@@ -58,7 +58,21 @@ class Pause(Inbound):
 
 class SessionControl(Inbound):
     type: Literal["session"]
-    action: Literal["start", "end"]
+    action: Literal["start", "confidentiality_read", "end"]
+
+
+class Propose(Inbound):
+    """DOMAIN.md E4: a member proposes a ground rule (the only free text, with concerns)."""
+
+    type: Literal["propose"]
+    text: Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class Consent(Inbound):
+    """DOMAIN.md E2: withdraw consent (one action, effective at once) or give it again."""
+
+    type: Literal["consent"]
+    on: bool
 
 
 class SnapshotRequest(Inbound):
@@ -121,12 +135,12 @@ class CoFacilitator(Inbound):
 Message = Annotated[
     Speaking | Heartbeat | Hand | Call | LowerAll | Listening | Pause | SessionControl
     | SnapshotRequest | PromptAnswer | Reorder | RoundControl | Turn | Remove | Admit
-    | LeadOptIn | CoFacilitator,
+    | LeadOptIn | CoFacilitator | Propose | Consent,
     Field(discriminator="type"),
 ]  # fmt: skip
 MESSAGE_TYPES = ("speaking", "heartbeat", "hand", "call", "lower_all", "listening", "pause",
                  "session", "snapshot", "prompt", "reorder", "round", "turn", "remove", "admit",
-                 "lead", "cofacilitator")  # fmt: skip
+                 "lead", "cofacilitator", "propose", "consent")  # fmt: skip
 _adapter: TypeAdapter[Message] = TypeAdapter(Message)
 MAX_DEPTH = 4  # a round's order list is the deepest thing a client sends
 

@@ -33,6 +33,8 @@ MESSAGE_ROLES: dict[str, frozenset[str]] = {
     "admit": LEADS,
     "lead": MEMBERS,
     "cofacilitator": frozenset({FACILITATOR}),
+    "propose": MEMBERS,
+    "consent": MEMBERS,
 }
 
 

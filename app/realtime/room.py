@@ -50,6 +50,11 @@ class Spec:
     data: dict[str, Any] | None = None
 
 
+def start_spec() -> Spec:
+    """Starting a live session: speech is tracked once confidentiality is read (E3)."""
+    return Spec(Kind.START, data={"confidentiality": "required"})
+
+
 @dataclass(frozen=True, slots=True)
 class RoomTimings:
     heartbeat_timeout_s: float = 8.0

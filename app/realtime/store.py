@@ -24,6 +24,7 @@ from app.models import (
 from app.models.common import utcnow
 from app.models.sessions import SessionState
 from app.realtime.codec import event_from_row, event_to_row
+from app.services import agreements
 
 
 @dataclass
@@ -143,3 +144,23 @@ class RoomStore:
         with session_scope(self.engine) as db:
             row = db.get(SessionReport, session_id)
             return None if row is None else dict(json.loads(row.body))
+
+    def confidentiality_read(self, session_id: str) -> None:
+        with session_scope(self.engine) as db:
+            row = db.get(LiveSession, session_id)
+            if row is not None and row.confidentiality_read_at is None:
+                row.confidentiality_read_at = utcnow()
+                db.add(row)
+
+    def propose(self, group_id: str, member_id: str, text: str) -> dict[str, Any]:
+        with session_scope(self.engine) as db:
+            proposal = agreements.propose_rule(db, group_id, member_id, text)
+            return {"id": proposal.id, "text": proposal.text,
+                    "created_at": proposal.created_at.isoformat()}  # fmt: skip
+
+    def consent(self, group_id: str, member_id: str, given: bool) -> None:
+        """Record a consent given to, or withdrawn from, the version in force (E2)."""
+        with session_scope(self.engine) as db:
+            group, member = db.get(Group, group_id), db.get(Member, member_id)
+            if group is not None and member is not None:
+                agreements.record_consent(db, member, agreements.current_agreement(db, group), given)

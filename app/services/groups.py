@@ -12,6 +12,7 @@ from app.models import Group, GroupFacilitator, LeaderTurn, LiveSession, Member,
 from app.models.accounts import AccountRole
 from app.models.groups import DEFAULT_DESCRIPTION, new_invite_code
 from app.models.sessions import SessionState
+from app.services.agreements import current_agreement
 from app.services.errors import BadInput, Forbidden, NotFound
 
 
@@ -25,6 +26,7 @@ def create_group(db: Session, user: User, name: str, description: str | None) ->
     db.add(group)
     db.flush()
     db.add(GroupFacilitator(group_id=group.id, user_id=user.id))
+    current_agreement(db, group)  # version 1, with the description as what is tracked
     return group
 
 

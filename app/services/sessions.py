@@ -13,6 +13,7 @@ from app.domain.rules import GroupSettings
 from app.models import Group, LiveSession, Member, MemberCredential, SessionPerson, User, WsTicket
 from app.models.common import digest, new_secret, utcnow
 from app.models.sessions import SessionState
+from app.services import agreements
 from app.services.errors import BadInput, Conflict, Forbidden, NotFound
 from app.services.groups import current_session, group_by_invite, is_facilitator
 
@@ -59,16 +60,20 @@ def clean_display_name(raw: str) -> str:
     return name
 
 
-def join(db: Session, code: str, display_name: str, accept: bool, member_key: str | None) -> Joined:
-    """A member joins the group's open session through its invite link (DOMAIN.md §1)."""
+def join(db: Session, code: str, display_name: str, accept: bool, member_key: str | None,
+         agreement_version: int | None = None) -> Joined:  # fmt: skip
+    """A member joins the group's open session through its invite link (DOMAIN.md §1),
+    consenting to the agreement version they read (E2)."""
     group = group_by_invite(db, code)
     if not accept:
-        raise BadInput("accept: please read what is tracked and accept it to join")
+        raise BadInput("accept: please read the group's agreement and accept it to join")
     name = clean_display_name(display_name)
     session = current_session(db, group.id)
     if session is None:
         raise Conflict("this group has no session open right now")
+    agreement = agreements.check_version(db, group, agreement_version)
     member, new_key = _member(db, group, name, member_key)
+    agreements.record_consent(db, member, agreement, given=True)
     roster = db.get(SessionPerson, (session.id, member.id))
     if roster is None:
         waiting = GroupSettings.parse(json.loads(group.settings_json)).waiting_room

@@ -133,7 +133,7 @@ def test_joining_needs_acceptance(
     r = jo.post(
         f"/api/invites/{group['invite_code']}/join", json={"display_name": "Jo", "accept": False}
     )
-    assert refused(r, 400) == "accept: please read what is tracked and accept it to join"
+    assert refused(r, 400) == "accept: please read the group's agreement and accept it to join"
     assert "set-cookie" not in r.headers
     assert jo.cookies == {}
 

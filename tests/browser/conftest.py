@@ -88,3 +88,9 @@ async def axe_violations(page: Page) -> list[dict[str, Any]]:
     await page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = await page.evaluate("async () => (await axe.run(document)).violations")
     return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+async def read_confidentiality(fac: Facilitator) -> None:
+    """The facilitator marks the confidentiality statement read, so speech is tracked (E3)."""
+    response = await fac.http.post(f"/api/sessions/{fac.session_id}/confidentiality")
+    assert response.status_code == 200, response.text

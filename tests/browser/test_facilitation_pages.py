@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.browser.conftest import facilitator_page, member_page
+from tests.browser.conftest import facilitator_page, member_page, read_confidentiality
 from tests.support.clients import Facilitator
 from tests.support.server import LiveServer
 
@@ -22,6 +22,7 @@ async def test_a_prompt_is_answered_with_one_tap(
     dashboard = await facilitator_page(browser, server, facilitator)
     member = await member_page(browser, server, facilitator.group["invite_code"], "Ana")
     await dashboard.locator("#start").click()
+    await read_confidentiality(facilitator)
     prompt = dashboard.locator('#prompt-list .prompt[data-id="1"]')
     await expect(prompt).to_be_visible(timeout=10_000)
     await expect(prompt).to_contain_text("pass", ignore_case=True)
@@ -41,6 +42,7 @@ async def test_a_round_where_a_member_passes(
     ben = await member_page(browser, server, code, "Ben")
     await expect(dashboard.locator(".tile", has_text="Ben")).to_be_visible()
     await dashboard.locator("#start").click()
+    await read_confidentiality(facilitator)
     await expect(ana.locator("#state-badge")).to_have_text("Live")
     await dashboard.locator("#round-kind").select_option("check_in")
     await dashboard.locator("#round-start").click()

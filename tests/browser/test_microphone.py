@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.browser.audio import speech_wav
-from tests.browser.conftest import facilitator_page, member_page
+from tests.browser.conftest import facilitator_page, member_page, read_confidentiality
 from tests.support.clients import Facilitator
 from tests.support.server import LiveServer
 
@@ -40,6 +40,7 @@ async def test_fake_microphone_speech_is_detected_and_timed(
     dashboard = await facilitator_page(browser, server, facilitator)
     ana = await member_page(browser, server, facilitator.group["invite_code"], "Ana")
     await dashboard.locator("#start").click()
+    await read_confidentiality(facilitator)
     await expect(ana.locator("#state-badge")).to_have_text("Live")
     await dashboard.evaluate(WATCH_TILE, "Ana")
 

@@ -7,16 +7,22 @@ import asyncio
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser.conftest import axe_violations, facilitator_page, member_page
+from tests.browser.conftest import (
+    axe_violations,
+    facilitator_page,
+    member_page,
+    read_confidentiality,
+)  # fmt: skip
 from tests.support.clients import Facilitator
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.browser
 
 
-async def start(dashboard: Page) -> None:
+async def start(dashboard: Page, fac: Facilitator) -> None:
     await dashboard.locator("#start").click()
     await expect(dashboard.locator("#state-badge")).to_have_text("Live")
+    await read_confidentiality(fac)
 
 
 def tile(dashboard: Page, name: str):
@@ -38,7 +44,7 @@ async def test_hands_in_order_and_in_person_marking(
     ben = await member_page(browser, server, code, "Ben")
     await expect(tile(dashboard, "Ana")).to_be_visible()
     await expect(tile(dashboard, "Ben")).to_be_visible()
-    await start(dashboard)
+    await start(dashboard, facilitator)
 
     # Hands appear in the order raised; each member sees their own place.
     await ben.locator("#hand").click()
@@ -97,7 +103,7 @@ async def test_dashboard_reconnects_after_a_server_restart(
 ) -> None:
     dashboard = await facilitator_page(browser, server, facilitator)
     member = await member_page(browser, server, facilitator.group["invite_code"], "Kim")
-    await start(dashboard)
+    await start(dashboard, facilitator)
     await member.locator("#hand").click()
     await expect(dashboard.locator("#queue li")).to_have_count(1)
 
@@ -119,7 +125,7 @@ async def test_pages_have_no_serious_accessibility_violations(
 ) -> None:
     dashboard = await facilitator_page(browser, server, facilitator)
     member = await member_page(browser, server, facilitator.group["invite_code"], "Lou")
-    await start(dashboard)
+    await start(dashboard, facilitator)
     await member.locator("#hand").click()
     await expect(dashboard.locator("#queue li")).to_have_count(1)
     context = await browser.new_context()

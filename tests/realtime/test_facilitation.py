@@ -43,6 +43,8 @@ async def live_session(server: LiveServer, names: list[str], settings: dict[str,
         await dash.wait_for(lambda f, pid=pid: f["type"] == "person" and f["person"]["id"] == pid
                             and f["person"]["present"])  # fmt: skip
     await dash.send(type="session", action="start")
+    await dash.send(type="session", action="confidentiality_read", id="read")  # E3
+    await dash.wait_for(of_type("ack", id="read"))
     await dash.wait_for(of_type("session", state="live"))
     return Room(fac, dash, socks, ids, clients)
 

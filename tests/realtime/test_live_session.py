@@ -42,6 +42,8 @@ async def test_session_end_to_end(server: LiveServer) -> None:
     await dash.wait_for(person(ids[2], present=True, connected=True))
 
     await dash.send(type="session", action="start", id="start-1")
+    await dash.send(type="session", action="confidentiality_read", id="read")  # E3
+    await dash.wait_for(of_type("ack", id="read"))
     await dash.wait_for(of_type("ack", id="start-1"))
     for sock in (dash, *members):
         await sock.wait_for(of_type("session", state="live"))
@@ -122,6 +124,8 @@ async def test_reconnect_gets_a_whole_snapshot(server: LiveServer) -> None:
     me = joined["member"]["id"]
     dash = await Socket.open(server.ws_url, fac.http, fac.session_id)
     await dash.send(type="session", action="start")
+    await dash.send(type="session", action="confidentiality_read", id="read")  # E3
+    await dash.wait_for(of_type("ack", id="read"))
     await dash.wait_for(of_type("session", state="live"))
     first = await Socket.open(server.ws_url, http, fac.session_id)
     assert (await first.wait_for(of_type("snapshot")))["session"]["state"] == "live"
@@ -150,6 +154,8 @@ async def test_dropped_device_closes_speech_at_last_heard(server: LiveServer) ->
     me = joined["member"]["id"]
     dash = await Socket.open(server.ws_url, fac.http, fac.session_id)
     await dash.send(type="session", action="start")
+    await dash.send(type="session", action="confidentiality_read", id="read")  # E3
+    await dash.wait_for(of_type("ack", id="read"))
     await dash.wait_for(of_type("session", state="live"))
     sock = await Socket.open(server.ws_url, http, fac.session_id)
     await sock.send(type="speaking", on=True)
@@ -173,6 +179,8 @@ async def test_report_survives_a_restart(server: LiveServer) -> None:
     http, _ = await join_member(server.url, fac.group["invite_code"], "Lee")
     dash = await Socket.open(server.ws_url, fac.http, fac.session_id)
     await dash.send(type="session", action="start")
+    await dash.send(type="session", action="confidentiality_read", id="read")  # E3
+    await dash.wait_for(of_type("ack", id="read"))
     await dash.wait_for(of_type("session", state="live"))
     sock = await Socket.open(server.ws_url, http, fac.session_id)
     await sock.send(type="speaking", on=True)
@@ -202,6 +210,8 @@ async def test_bad_frames_get_errors_and_change_nothing(server: LiveServer) -> N
     me = joined["member"]["id"]
     dash = await Socket.open(server.ws_url, fac.http, fac.session_id)
     await dash.send(type="session", action="start")
+    await dash.send(type="session", action="confidentiality_read", id="read")  # E3
+    await dash.wait_for(of_type("ack", id="read"))
     await dash.wait_for(of_type("session", state="live"))
     sock = await Socket.open(server.ws_url, http, fac.session_id)
     await sock.wait_for(of_type("snapshot"))

@@ -18,7 +18,8 @@ EXAMPLES = {
     "session": {"action": "start"}, "snapshot": {}, "prompt": {"prompt": 1, "action": "dismiss"},
     "reorder": {"member": "{m}", "position": 1}, "round": {"action": "end"},
     "turn": {"action": "next"}, "remove": {"member": "{m}"}, "admit": {"member": "{m}"},
-    "lead": {"on": False}, "cofacilitator": {"action": "end"},
+    "lead": {"on": False}, "cofacilitator": {"action": "end"}, "propose": {"text": "Be kind."},
+    "consent": {"on": True},
 }  # fmt: skip
 
 
