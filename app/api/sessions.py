@@ -20,7 +20,7 @@ from app.api.schemas import JoinRequest, TicketRequest
 from app.domain.clock import to_s
 from app.domain.events import Kind
 from app.models import Group, LiveSession, User
-from app.models.common import utcnow
+from app.models.common import digest, utcnow
 from app.models.sessions import SessionState
 from app.realtime.hub import Hub
 from app.realtime.room import NotLive, Room, Spec, start_spec
@@ -31,7 +31,10 @@ router = APIRouter(prefix="/api", tags=["sessions"])
 
 
 def session_out(session: LiveSession, group: Group, room: Room | None) -> dict[str, Any]:
-    elapsed = to_s(room.session_time()) if room is not None else _elapsed(session)
+    if session.state is SessionState.OPEN:
+        elapsed = None
+    else:
+        elapsed = to_s(room.session_time()) if room is not None else _elapsed(session)
     return {
         "id": session.id, "group_id": session.group_id, "group": group.name,
         "invite_path": f"/join/{group.invite_code}",
@@ -146,7 +149,7 @@ async def ticket(session_id: str, request: Request, engine: EngineDep, settings:
             member = sessions.member_for_credential(db, session_id, cookie)
             if member is not None and cookie is not None:
                 role = sessions.member_role(db, session_id, member)
-                return sessions.issue_ticket(db, session, member.id, role, cookie, ttl)
+                return sessions.issue_ticket(db, session, member.id, role, digest(cookie), ttl)
         raise NotFound("no such session for this browser; join it through its invite link")
 
     return {"ticket": await in_db(engine, work), "expires_in_s": settings.ticket_ttl_s}

@@ -155,7 +155,10 @@ class SessionEngine(Facilitation):
     # -- handlers -------------------------------------------------------------
 
     def _on_start(self, ev: Event, _: Person | None) -> list[Change]:
-        self.awaiting_confidentiality = (ev.data or {}).get("confidentiality") == "required"
+        data = ev.data or {}
+        self.awaiting_confidentiality = data.get("confidentiality") == "required"
+        if "settings" in data:  # the settings in force when it started (a replay uses them)
+            self._on_settings(ev, None)
         return [Change("session", ev.t, detail={"state": "live"})]
 
     def _on_confidentiality(self, ev: Event, _: Person | None) -> list[Change]:

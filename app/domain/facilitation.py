@@ -40,9 +40,12 @@ class Facilitation:
         return [Change("round", ev.t, detail={"on": self.round_running})]
 
     def _on_turn(self, ev: Event, _: Person | None) -> list[Change]:
-        action = (ev.data or {}).get("action")
+        data = ev.data or {}
+        action = data.get("action")
         if not self.round_running or action not in TURN_ACTIONS:
             return []
+        if data.get("of", self.rounds[-1].current) != self.rounds[-1].current:
+            return []  # meant for a turn that has already ended (a double tap, a race)
         self.rounds[-1].advance(str(action), ev.t)
         return [Change("round", ev.t, detail={"on": self.round_running})]
 
@@ -80,7 +83,8 @@ class Facilitation:
 
     def _on_settings(self, ev: Event, _: Person | None) -> list[Change]:
         """New group settings take effect from this moment (P5)."""
-        self.settings = GroupSettings.parse(ev.data or {})
+        data = ev.data or {}
+        self.settings = GroupSettings.parse(data.get("settings", data))
         self.limits = Limits.of(self.settings)
         return [Change("settings", ev.t, detail=self.settings.as_dict())]
 

@@ -161,7 +161,8 @@ async def on_turn(room: Room, conn: Connection, msg: m.Turn) -> None:
     mine = msg.action == "pass" and current == conn.viewer.person_id
     if not (conn.viewer.is_facilitator or mine):
         raise Refused("forbidden", "members can only pass their own turn")
-    await room.submit([Spec(Kind.TURN, data={"action": msg.action})], actor=conn.viewer.person_id)
+    data = {"action": msg.action, "of": current}  # ends this turn only, however taps race
+    await room.submit([Spec(Kind.TURN, data=data)], actor=conn.viewer.person_id)
 
 
 async def on_remove(room: Room, conn: Connection, msg: m.Remove) -> None:

@@ -52,6 +52,9 @@ class Broker(ABC):
     async def close(self) -> None:
         """Release connections."""
 
+    def forget(self, topic: str) -> None:
+        """This process no longer needs the topic's replay window (the session ended)."""
+
 
 class MemoryBroker(Broker):
     """One process: a bounded replay window and an asyncio queue per subscriber."""
@@ -77,8 +80,9 @@ class MemoryBroker(Broker):
         return _MemorySubscription(self._subscribers.setdefault(topic, set()))
 
     def forget(self, topic: str) -> None:
-        """Drop an ended session's replay window."""
         self._logs.pop(topic, None)
+        if not self._subscribers.get(topic):
+            self._subscribers.pop(topic, None)
 
 
 class _MemorySubscription(Subscription):

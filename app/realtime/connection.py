@@ -66,14 +66,14 @@ class Connection:
             self._queue.get_nowait()
             self._queue.put_nowait(code)
 
-    def seen(self, client_id: str) -> bool:
-        """Remember a client message id; True if it was seen before (RELIABILITY.md O2)."""
-        if client_id in self._seen:
-            return True
+    def applied(self, client_id: str) -> bool:
+        """Whether a message with this id was already applied (RELIABILITY.md O2)."""
+        return client_id in self._seen
+
+    def remember(self, client_id: str) -> None:
         self._seen[client_id] = None
         if len(self._seen) > SEEN_IDS:
             self._seen.popitem(last=False)
-        return False
 
     async def run_writer(self) -> None:
         """Drain the queue into the socket until asked to close."""

@@ -28,7 +28,7 @@ class Fanout:
         self._speech_shown = False  # one more airtime frame after speech stops
 
     def _is_connected(self, pid: str) -> bool:
-        return any(c.viewer.person_id == pid and not c.closed for c in self.room.connections)
+        return self.room.has_socket(pid)
 
     def _visible_settings(self) -> dict[str, Any]:
         rules = self.room.engine.settings
@@ -45,7 +45,11 @@ class Fanout:
                 "confidentiality_read": not engine.awaiting_confidentiality}  # fmt: skip
 
     def _member_group(self, view: View) -> dict[str, Any] | None:
-        return view.headline() if self.room.engine.settings.members_see_headline else None
+        """Members see the balance in words, never totals from which others' time follows (E6)."""
+        if not self.room.engine.settings.members_see_headline:
+            return None
+        full = view.headline()
+        return {key: full[key] for key in ("participants", "warming_up", "balance", "elapsed_s")}
 
     def snapshot(self, conn: Connection) -> None:
         room = self.room
@@ -73,6 +77,8 @@ class Fanout:
             frame["waiting"] = you in room.waiting
         last_round = room.engine.rounds[-1] if room.engine.rounds else None
         frame["round"] = round_state(last_round, view.now, self._names())
+        if you in room.waiting:
+            frame["group"] = frame["round"] = None
         conn.send(frame, room.seq)
 
     def _names(self) -> dict[str, str]:
@@ -95,6 +101,8 @@ class Fanout:
 
     def changes(self, changes: list[Change]) -> None:
         room = self.room
+        if not room.connections:
+            return  # e.g. folding the stored log when a room opens: nobody to tell
         view = View(room.engine, room.engine.now)
         people = list(dict.fromkeys(c.person for c in changes if c.kind in PERSON_KINDS and c.person))
         hands = any(c.kind == "hand" for c in changes)
@@ -121,6 +129,8 @@ class Fanout:
         staff += [{"type": "prompt_outcome", "id": c.detail["id"], "outcome": c.detail["outcome"]}
                   for c in changes if c.kind == "prompt_outcome"]  # fmt: skip
         for conn in list(room.connections):
+            if conn.viewer.person_id in room.waiting:
+                continue  # not let in yet: they learn nothing of the session (waiting room)
             if conn.viewer.is_facilitator:
                 frames = staff
             else:
@@ -164,7 +174,7 @@ class Fanout:
                              "people": [view.figures(pid) for pid in room.engine.persons],
                              "group": view.headline()}  # fmt: skip
                 conn.send(staff, room.seq)
-            else:
+            elif conn.viewer.person_id not in room.waiting:
                 conn.send({"type": "airtime", "elapsed_s": to_s(view.now),
                            "me": view.figures(conn.viewer.person_id),
                            "group": self._member_group(view)}, room.seq)  # fmt: skip

@@ -39,6 +39,7 @@ class Hub:
         for sid, idle in [(sid, r) for sid, r in self._rooms.items() if r.idle]:
             del self._rooms[sid]
             await idle.close()
+            self.broker.forget(sid)
 
     def loaded(self, session_id: str) -> Room | None:
         return self._rooms.get(session_id)

@@ -153,18 +153,24 @@ class BadMessage(ValueError):
         self.code, self.message, self.ref = code, message, ref
 
 
-def _depth(value: object, level: int = 0) -> int:
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level + 1)
-    return level
+def _depth(value: object) -> int:
+    """How deeply containers nest, without recursion (a hostile frame may be very deep)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            level += 1
+            deepest = max(deepest, level)
+            stack.extend((child, level) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def parse(text: str | bytes) -> Message:
     """Decode one client frame; raises BadMessage with a user-facing message."""
     try:
         raw = json.loads(text)
+    except RecursionError:
+        raise BadMessage("invalid", "the message is nested too deeply") from None
     except (ValueError, UnicodeDecodeError):
         raise BadMessage("bad_json", "the message is not valid JSON") from None
     if not isinstance(raw, dict):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.clock import US_PER_S, Micros
-from app.domain.engine import SessionEngine
+from app.domain.engine import DomainError, SessionEngine
 from app.domain.events import Event, Kind, Role, Source
 from app.domain.prompts import follow_through
 from app.domain.report import build_report
@@ -48,6 +48,7 @@ class Spec:
     inferred: bool = False
     ref: int | None = None
     data: dict[str, Any] | None = None
+    at_us: Micros | None = None  # close a segment at this session time (after a restart)
 
 
 def start_spec() -> Spec:
@@ -92,6 +93,18 @@ class Room:
             self._apply(ev)
         self._written, self._last_t = self.seq, self.engine.now
         self._tasks = [asyncio.create_task(self._pump()), asyncio.create_task(self._tick())]
+        await self._close_orphaned_speech()
+
+    async def _close_orphaned_speech(self) -> None:
+        """After a restart nobody's device has been heard since the log's end: close any
+        device segment still open there, marked inferred (DOMAIN.md D5, RELIABILITY.md F1)."""
+        if self.state is not SessionState.LIVE:
+            return
+        specs = [Spec(Kind.SPEAKING, p.id, False, Source.SYSTEM, inferred=True, at_us=self._last_t)
+                 for p in self.engine.persons.values()
+                 if p.speaking and p.seg_source is Source.DEVICE]  # fmt: skip
+        if specs:
+            await self.submit(specs, actor="system")
 
     async def close(self) -> None:
         for conn in list(self.connections):
@@ -134,8 +147,13 @@ class Room:
                 raise NotLive("this session has ended")
             wall = self.clock()
             state, epoch = self._state_change(specs, wall)
-            events = [self._stamp(spec, wall, actor) for spec in specs]
-            await asyncio.to_thread(self.store.append, self.info.session_id, events, state, epoch)
+            before = self._written, self._last_t, self.info.started_epoch
+            try:
+                events = [self._stamp(spec, wall, actor) for spec in specs]
+                await asyncio.to_thread(self.store.append, self.info.session_id, events, state, epoch)
+            except BaseException:  # nothing was stored: no sequence number is spent
+                self._written, self._last_t, self.info.started_epoch = before
+                raise
             if state is not None:
                 self.info.state, self.info.started_epoch = state, epoch or self.info.started_epoch
             for ev in events:
@@ -156,6 +174,8 @@ class Room:
         if spec.kind is Kind.START:
             t = self._last_t  # session time 0 is the start itself
             self.info.started_epoch = wall
+            # The settings in force are part of the log, so a replay uses them (O4).
+            spec = Spec(Kind.START, data=(spec.data or {}) | {"settings": self.engine.settings.as_dict()})
         else:
             t = self.session_time(wall)
         at = None
@@ -165,6 +185,8 @@ class Room:
             at = t - spec.ago_us
             if spec.at_wall is not None and self.state is SessionState.LIVE:
                 at = min(self._since_start(spec.at_wall), t)  # the engine bounds how far back
+            elif spec.at_us is not None:
+                at = min(spec.at_us, t)
         self._written += 1
         self._last_t = t
         return Event(t, spec.kind, spec.person, spec.on, spec.source, at, spec.inferred,
@@ -215,7 +237,11 @@ class Room:
             self.engine.add_person(entry.person_id, entry.name, entry.role)
 
     def _apply(self, ev: Event) -> None:
-        changes = self.engine.apply(ev)
+        try:
+            changes = self.engine.apply(ev)
+        except DomainError:  # logged and passed over, so one bad entry cannot stall the room
+            log.exception("an event could not be applied; passing over it")
+            changes = []
         self.seq = ev.seq
         if ev.kind is Kind.START:
             self.info.state = SessionState.LIVE
@@ -231,8 +257,12 @@ class Room:
             conn.close(1000)
 
     async def _save_report(self, report: dict[str, Any]) -> None:
-        await asyncio.to_thread(self.store.save_report, self.info.session_id, report)
-        self.ended.set()
+        try:
+            await asyncio.to_thread(self.store.save_report, self.info.session_id, report)
+        except Exception:  # the events are stored: the report can be computed again from them
+            log.exception("could not store a session's report")
+        finally:
+            self.ended.set()
 
     def report(self) -> dict[str, Any]:
         """The participation report, final once the session has ended.
@@ -264,7 +294,12 @@ class Room:
     async def connected(self, conn: Connection) -> None:
         pid = conn.viewer.person_id
         await self.refresh_roster()
-        first = not any(c.viewer.person_id == pid for c in self.connections)
+        entry = self.roster[pid]
+        if entry.removed or conn.viewer.role != self.role_of(entry):
+            # A ticket minted before a removal or a change of role is worth nothing now (S3).
+            conn.close(4003 if entry.removed else 4002)
+            return
+        first = not self.has_socket(pid)
         self.connections.add(conn)
         self._leave_at.pop(pid, None)
         self.heard(pid)
@@ -278,8 +313,17 @@ class Room:
             self.fanout.connection_changed(pid)
         if pid in self.waiting:
             self.fanout.waiting()
-        elif not self.engine.persons[pid].present:
-            await self.submit([Spec(Kind.JOIN, pid)], actor=pid)
+        elif first or not self.engine.persons[pid].present:
+            await self.submit([Spec(Kind.JOIN, pid)], actor=pid)  # a repeat join is a no-op
+
+    @staticmethod
+    def role_of(entry: RosterEntry) -> str:
+        if entry.role is Role.FACILITATOR:
+            return "facilitator"
+        return "cofacilitator" if entry.cofacilitator else "member"
+
+    def has_socket(self, person_id: str) -> bool:
+        return any(c.viewer.person_id == person_id and not c.closed for c in self.connections)
 
     def close_person(self, person_id: str, code: int) -> None:
         """Close someone's sockets here, e.g. after removal or a change of role (S3)."""
@@ -290,7 +334,7 @@ class Room:
     async def disconnected(self, conn: Connection) -> None:
         self.connections.discard(conn)
         pid = conn.viewer.person_id
-        if any(c.viewer.person_id == pid for c in self.connections):
+        if self.has_socket(pid):
             return  # another socket still serves them (RELIABILITY.md F6)
         self.fanout.connection_changed(pid)
         if pid in self.waiting:
@@ -329,7 +373,7 @@ class Room:
         for pid, deadline in list(self._leave_at.items()):
             if wall >= deadline:
                 del self._leave_at[pid]
-                if self.engine.persons[pid].present:
+                if self.engine.persons[pid].present and not self.has_socket(pid):
                     await self.submit([Spec(Kind.LEAVE, pid)], actor="system")
         if self.state is not SessionState.LIVE:
             return

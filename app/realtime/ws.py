@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -18,6 +19,7 @@ from app.services.sessions import redeem_ticket
 from app.settings import Settings
 
 router = APIRouter()
+log = logging.getLogger("airtime.ws")
 CLOSE_POLICY = 1008
 
 
@@ -79,10 +81,12 @@ async def handle(room: Room, conn: Connection, text: str | bytes) -> None:
         ref = msg.id
         if not may_send(conn.viewer.role, msg.type):
             raise Refused("forbidden", f"{conn.viewer.role}s cannot send {msg.type} messages")
-        if ref is not None and conn.seen(ref):
+        if ref is not None and conn.applied(ref):
             conn.send({"type": "ack", "id": ref}, room.seq)
             return
         await HANDLERS[msg.type](room, conn, msg)
+        if ref is not None:
+            conn.remember(ref)  # only what was applied: a refused message may be retried
     except m.BadMessage as exc:
         conn.send({"type": "error", "code": exc.code, "message": exc.message, "id": exc.ref}, room.seq)
         return
@@ -91,6 +95,12 @@ async def handle(room: Room, conn: Connection, text: str | bytes) -> None:
         return
     except NotLive as exc:
         conn.send({"type": "error", "code": "not_live", "message": str(exc), "id": ref}, room.seq)
+        return
+    except Exception:  # never lose the socket over one message; say so and log why
+        log.exception("a socket message failed")
+        conn.send({"type": "error", "code": "server_error",
+                   "message": "that could not be done just now; please try again", "id": ref},
+                  room.seq)  # fmt: skip
         return
     if ref is not None:
         conn.send({"type": "ack", "id": ref}, room.seq)

@@ -100,6 +100,7 @@ async def test_rounds_rotate_and_only_the_current_member_passes(server: LiveServ
     moved = await cy.wait_for(lambda f: f["type"] == "round" and f["round"] and f["round"]["position"] == 1)
     assert moved["round"]["current"] == ids[1]
     await dash.send(type="turn", action="next")
+    await cy.wait_for(lambda f: f["type"] == "round" and f["round"] and f["round"]["position"] == 2)
     await dash.send(type="turn", action="skip")
     await cy.wait_for(lambda f: f["type"] == "round" and f["round"] is None)
     # The next round starts one place on and goes the other way (DOMAIN.md R3).

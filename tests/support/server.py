@@ -56,6 +56,13 @@ class LiveServer:
                 time.sleep(0.1)
         raise TimeoutError(f"server did not start: {self.log.read_text()[-2000:]}")
 
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs (RELIABILITY.md F1)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(15)
+            self.process = None
+
     def stop(self, timeout: float = 15) -> None:
         if self.process is None:
             return
