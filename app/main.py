@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import logs
-from app.api import agreements, auth, groups, sessions
+from app.api import agreements, auth, groups, members, sessions
 from app.db import make_engine, migrate
 from app.realtime import ws
 from app.realtime.broker import broker_from_url
@@ -22,7 +22,8 @@ from app.services.errors import ServiceError
 from app.settings import Settings, get_settings
 
 PAGES = {"/": "index.html", "/dashboard/{session_id}": "dashboard.html", "/join/{code}": "member.html",
-         "/groups/{group_id}/settings": "settings.html"}  # fmt: skip
+         "/groups/{group_id}/settings": "settings.html",
+         "/groups/{group_id}/agreement": "agreement.html"}  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(groups.router)
     app.include_router(agreements.router)
+    app.include_router(members.router)
     app.include_router(sessions.router)
     app.include_router(ws.router)
     _mount_web(app, settings.web_dir)

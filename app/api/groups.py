@@ -12,9 +12,10 @@ from app.api.schemas import NewGroup
 from app.domain.events import Kind
 from app.domain.rules import GroupSettings
 from app.models import Group
+from app.models.accounts import AccountRole
 from app.models.sessions import SessionState
 from app.realtime.room import Spec
-from app.services import groups
+from app.services import groups, rights
 from app.services.accounts import user_for_token
 from app.services.errors import Unauthorized
 
@@ -83,6 +84,18 @@ async def put_settings(group_id: str, body: dict[str, Any], engine: EngineDep, h
 def leaders(group_id: str, db: DbDep, user: UserDep) -> list[dict[str, Any]]:
     """DOMAIN.md R4: who co-facilitated which session, newest first."""
     return groups.leader_history(db, groups.group_for_facilitator(db, user, group_id))
+
+
+@router.get("/{group_id}/audit")
+def audit_log(group_id: str, db: DbDep, user: UserDep) -> list[dict[str, Any]]:
+    """Who viewed or exported per-member data, role changes, deletions, purges (V4).
+
+    Read-only: no call changes or removes a record."""
+    if user.role is AccountRole.ORGANISER:
+        group = groups.require_group(db, group_id)
+    else:
+        group = groups.group_for_facilitator(db, user, group_id)
+    return rights.audit_log(db, group.id)
 
 
 @router.post("/{group_id}/invite")

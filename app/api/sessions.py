@@ -24,7 +24,7 @@ from app.models.common import digest, utcnow
 from app.models.sessions import SessionState
 from app.realtime.hub import Hub
 from app.realtime.room import NotLive, Room, Spec, start_spec
-from app.services import accounts, agreements, groups, sessions
+from app.services import accounts, agreements, groups, rights, sessions
 from app.services.errors import Conflict, NotFound, Unauthorized
 
 router = APIRouter(prefix="/api", tags=["sessions"])
@@ -157,8 +157,13 @@ async def ticket(session_id: str, request: Request, engine: EngineDep, settings:
 
 @router.get("/sessions/{session_id}/report")
 async def report(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> dict[str, Any]:
-    """The participation report (facilitators of the session only)."""
-    await _facilitated(request, engine, session_id)
+    """The participation report (facilitators of the session only); every view is audited."""
+    session, _ = await _facilitated(request, engine, session_id)
+
+    def log_view(db: Session) -> None:
+        rights.audit(db, _user(request, db).id, "report.view", session.group_id, session_id)
+
+    await in_db(engine, log_view)
     stored = await in_db(engine, lambda db: hub.store.stored_report(session_id))
     if stored is not None:
         return stored

@@ -2,6 +2,7 @@
 
 from app.models.accounts import AuthToken, User
 from app.models.agreements import Agreement, ConsentRecord, RuleProposal
+from app.models.audit import AuditRecord
 from app.models.groups import Group, GroupFacilitator
 from app.models.members import Member, MemberCredential
 from app.models.sessions import (
@@ -15,6 +16,7 @@ from app.models.sessions import (
 
 __all__ = [
     "Agreement",
+    "AuditRecord",
     "AuthToken",
     "ConsentRecord",
     "Group",

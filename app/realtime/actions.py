@@ -203,6 +203,8 @@ async def on_cofacilitator(room: Room, conn: Connection, msg: m.CoFacilitator) -
             await asyncio.to_thread(room.store.mark, room.info.session_id, pid, cofacilitator=False)
             await room.submit([Spec(Kind.COFACILITATOR, pid, False)], actor=conn.viewer.person_id)
             room.close_person(pid, CLOSE_ROLE)
+            await asyncio.to_thread(room.store.audit, conn.viewer.principal, "role.change",
+                                    room.info.group_id, room.info.session_id, "co-facilitation ended")  # fmt: skip
         await room.refresh_roster()
         return
     if current:
@@ -213,6 +215,8 @@ async def on_cofacilitator(room: Room, conn: Connection, msg: m.CoFacilitator) -
         raise Refused("invalid", "nobody here has offered to co-facilitate")
     await room.refresh_roster()
     await room.submit([Spec(Kind.COFACILITATOR, chosen, True)], actor=conn.viewer.person_id)
+    await asyncio.to_thread(room.store.audit, conn.viewer.principal, "role.change",
+                            room.info.group_id, room.info.session_id, "co-facilitator chosen")  # fmt: skip
     room.close_person(chosen, CLOSE_ROLE)  # they reconnect with the facilitator's view
 
 

@@ -75,6 +75,7 @@ class Room:
         self.last_heard: dict[str, float] = {}
         self.roster: dict[str, RosterEntry] = {}
         self.waiting: set[str] = set()  # connected, not yet let in (the group's waiting room)
+        self.deleted: set[str] = set()  # members who had their data deleted (E9): left out of reports
         self._leave_at: dict[str, float] = {}
         self._written, self._last_t = 0, 0
         self._write_lock = asyncio.Lock()
@@ -221,6 +222,15 @@ class Room:
         if ev.person is not None:
             await self.know(ev.person)
 
+    async def forget_person(self, person_id: str) -> None:
+        """A member's data was deleted: they leave now and are left out of this report."""
+        self.deleted.add(person_id)
+        self.close_person(person_id, 4003)
+        person = self.engine.persons.get(person_id)
+        if person is not None and person.present and self.state is not SessionState.ENDED:
+            with contextlib.suppress(NotLive):
+                await self.submit([Spec(Kind.REMOVE, person_id)], actor="system")
+
     async def refresh_roster(self) -> None:
         """Take new people and new display names from the database's roster."""
         await self._load_roster()
@@ -272,7 +282,8 @@ class Room:
         """
         engine = self.engine
         now = engine.ended_at if engine.ended_at is not None else max(engine.now, self.session_time())
-        members = [p.id for p in engine.persons.values() if p.role is Role.MEMBER]
+        members = [p.id for p in engine.persons.values()
+                   if p.role is Role.MEMBER and p.id not in self.deleted]  # fmt: skip
         facilitators = [p.id for p in engine.persons.values() if p.role is Role.FACILITATOR]
         report = build_report(engine, members, facilitators[0] if facilitators else None, now=now)
         for block, pid in zip(report["members"], members, strict=True):
@@ -284,6 +295,8 @@ class Room:
             entry |= {"id": prompt.id, "outcome": log.outcomes.get(prompt.id),
                       "followed_through": follow_through(engine, prompt, now)}  # fmt: skip
         report["rounds"] = [round_summary(r, engine.persons) for r in engine.rounds]
+        if self.deleted:
+            report["group"]["includes_removed_member"] = True  # figures kept as they were (E9)
         return {"session_id": self.info.session_id} | report
 
     # -- presence and timed work ----------------------------------------------------
@@ -300,6 +313,11 @@ class Room:
             conn.close(4003 if entry.removed else 4002)
             return
         first = not self.has_socket(pid)
+        if conn.viewer.is_facilitator:  # a live view of per-member numbers (E9, V4)
+            # Audit records name accounts, never members (a co-facilitator is a member).
+            actor = conn.viewer.principal if conn.viewer.role == "facilitator" else "cofacilitator"
+            await asyncio.to_thread(self.store.audit, actor, "dashboard.open",
+                                    self.info.group_id, self.info.session_id)  # fmt: skip
         self.connections.add(conn)
         self._leave_at.pop(pid, None)
         self.heard(pid)

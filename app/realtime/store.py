@@ -24,7 +24,7 @@ from app.models import (
 from app.models.common import utcnow
 from app.models.sessions import SessionState
 from app.realtime.codec import event_from_row, event_to_row
-from app.services import agreements
+from app.services import agreements, rights
 
 
 @dataclass
@@ -164,3 +164,7 @@ class RoomStore:
             group, member = db.get(Group, group_id), db.get(Member, member_id)
             if group is not None and member is not None:
                 agreements.record_consent(db, member, agreements.current_agreement(db, group), given)
+
+    def audit(self, actor: str, action: str, group_id: str, session_id: str, detail: str = "") -> None:
+        with session_scope(self.engine) as db:
+            rights.audit(db, actor, action, group_id, session_id, detail)
