@@ -83,6 +83,31 @@ def migrate() -> None:
 
 
 @cli.command()
+def purge(
+    now: Annotated[str | None, typer.Option(help="pretend it is this time (ISO 8601)")] = None,
+) -> None:
+    """Delete what has passed each group's retention (the server also does this hourly)."""
+    from datetime import UTC, datetime
+
+    from app.db import make_engine, migrate, session_scope
+    from app.services.retention import purge as run
+    from app.settings import get_settings
+
+    try:
+        when = datetime.fromisoformat(now) if now else datetime.now(UTC)
+    except ValueError:
+        fail(f"--now: {now!r} is not an ISO 8601 time")
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    url = get_settings().db_url
+    migrate(url)
+    engine = make_engine(url)
+    with session_scope(engine) as db:
+        done = run(db, when)
+    engine.dispose()
+    typer.echo(f"purged {done.events} events, {done.reports} reports, {done.texts} proposed rules")
+
+
+@cli.command()
 def demo(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     members: Annotated[int, typer.Option(min=2, max=12, help="simulated members")] = 6,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,16 +11,19 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
 
 from app import logs
 from app.api import agreements, auth, groups, members, sessions
-from app.db import make_engine, migrate
+from app.db import make_engine, migrate, session_scope
+from app.models.common import utcnow
 from app.realtime import ws
 from app.realtime.broker import broker_from_url
 from app.realtime.hub import Hub
 from app.realtime.room import RoomTimings
 from app.realtime.store import RoomStore
 from app.services.errors import ServiceError
+from app.services.retention import purge
 from app.settings import Settings, get_settings
 
 PAGES = {"/": "index.html", "/dashboard/{session_id}": "dashboard.html", "/join/{code}": "member.html",
@@ -37,9 +42,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = make_engine(settings.db_url)
         timings = RoomTimings(settings.heartbeat_timeout_s, settings.leave_grace_s)
         app.state.hub = Hub(RoomStore(app.state.db), broker_from_url(settings.broker_url), timings)
+        purging = asyncio.create_task(_purge_periodically(app.state.db))
         try:
             yield
         finally:
+            purging.cancel()
             await app.state.hub.close()
             app.state.db.dispose()
 
@@ -63,6 +70,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ws.router)
     _mount_web(app, settings.web_dir)
     return app
+
+
+PURGE_EVERY_S = 3600
+
+
+async def _purge_periodically(engine: Engine) -> None:
+    """DOMAIN.md E9: retention is applied by the server itself, hourly."""
+    while True:
+        try:
+            await asyncio.to_thread(_purge_now, engine)
+        except Exception:  # a failed purge is retried next hour; it must not stop the server
+            logging.getLogger("airtime").exception("the retention purge failed")
+        await asyncio.sleep(PURGE_EVERY_S)
+
+
+def _purge_now(engine: Engine) -> None:
+    with session_scope(engine) as db:
+        purge(db, utcnow())
 
 
 def _mount_web(app: FastAPI, web_dir: Path) -> None:

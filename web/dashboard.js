@@ -12,7 +12,9 @@ import { PromptFeed } from '/static/prompts.js';
 import { RoundsPanel } from '/static/rounds.js';
 import { OwnVoice } from '/static/own-voice.js';
 import { InviteCard } from '/static/invite.js';
-import { WaitingRoom, CoFacilitatorCard } from '/static/room-controls.js';
+import {
+  WaitingRoom, CoFacilitatorCard, ConfidentialityControl, ProposalsCard, utcDate,
+} from '/static/room-controls.js';
 
 const $ = (id) => document.getElementById(id);
 const sessionId = pathPart('/dashboard/');
@@ -32,6 +34,7 @@ const state = {
   group: null,
   waiting: [],
   groupId: null,
+  startedAt: null, // when the session started (ISO), to find this session's proposals after a reload
   lastError: null, // the latest error frame, read by controls whose send just failed
   ended: false,
   notLeading: false,
@@ -58,6 +61,13 @@ const waitingRoom = new WaitingRoom({
 }, send);
 const cofacCard = new CoFacilitatorCard({ card: $('cofac'), body: $('cofac-body'), msg: $('cofac-msg') }, {
   send, lastError: () => state.lastError,
+});
+const confidentiality = new ConfidentialityControl({
+  pending: $('confidentiality-pending'), button: $('confidentiality-read'), note: $('confidentiality-note'),
+  done: $('confidentiality-done'), statement: $('confidentiality-statement'),
+}, send);
+const proposals = new ProposalsCard({
+  list: $('proposal-list'), empty: $('proposals-empty'), link: $('proposals-link'), news: $('proposal-news'),
 });
 const invite = new InviteCard({
   card: $('invite'), url: $('invite-url'), copy: $('invite-copy'), showQr: $('show-qr'), panel: $('qr-panel'),
@@ -98,6 +108,7 @@ function apply(frame) {
       renderSession();
       waitingRoom.render(state.waiting, { ended: state.ended });
       loadSettings();
+      loadAgreement();
       break;
     case 'person':
       mergePerson(frame.person);
@@ -109,6 +120,9 @@ function apply(frame) {
       break;
     case 'prompt':
       prompts.add(frame.prompt);
+      return;
+    case 'proposal':
+      proposals.add(frame.proposal, { announce: true });
       return;
     case 'prompt_outcome':
       prompts.outcome(frame.id, frame.outcome);
@@ -136,6 +150,7 @@ function apply(frame) {
     case 'session':
       showStatus(''); // a start or end makes earlier messages stale
       state.session.state = frame.state;
+      if ('confidentiality_read' in frame) state.session.confidentiality_read = frame.confidentiality_read;
       sessionClock.sync(frame.elapsed_s, frame.state);
       renderSession();
       ownVoice.sessionChanged();
@@ -197,6 +212,7 @@ function renderSession() {
   $('state-badge').className = `badge ${session.state === 'live' ? 'badge-live' : 'badge-muted'}`;
   renderActions();
   renderRole();
+  confidentiality.render({ state: session.state, read: session.confidentiality_read });
   if (state.you) renderQueue(); // only once a snapshot brought the real queue
   if (session.state === 'ended') finish();
 }
@@ -207,6 +223,11 @@ function renderRole() {
   const settings = $('settings-link');
   settings.hidden = !lead || !state.groupId;
   if (state.groupId) settings.href = `/groups/${encodeURIComponent(state.groupId)}/settings`;
+  const agreementHref = lead && state.groupId ? agreementPath() : null;
+  $('agreement-link').hidden = !agreementHref;
+  if (agreementHref) $('agreement-link').href = agreementHref;
+  proposals.setLink(agreementHref);
+  $('proposals-card').hidden = !state.you; // for whoever leads, once the snapshot says who you are
   $('cofac').hidden = !lead || state.ended;
   $('role-note').hidden = state.you?.role !== 'cofacilitator';
   $('confidentiality').hidden = !lead || state.ended;
@@ -220,6 +241,28 @@ async function loadSettings() {
   prompts.settingsHref = `/groups/${encodeURIComponent(state.groupId)}/settings`;
   const settings = await api(`/api/groups/${encodeURIComponent(state.groupId)}/settings`).catch(() => null);
   if (settings) prompts.setEnabled(settings.prompts !== false);
+}
+
+const agreementPath = () => `/groups/${encodeURIComponent(state.groupId)}/agreement`;
+
+/**
+ * The group's agreement (facilitators only): the confidentiality statement to read aloud,
+ * whether a review is due (DOMAIN.md E4), and the ground rules proposed since this session
+ * started (proposals never enter the event log, so a reload finds them here).
+ */
+async function loadAgreement() {
+  if (!isFacilitator() || !state.groupId) return;
+  const group = `/api/groups/${encodeURIComponent(state.groupId)}`;
+  const agreement = await api(`${group}/agreement`).catch(() => null);
+  confidentiality.setStatement(agreement?.confidentiality ?? null);
+  $('review-due').hidden = !agreement?.review_is_due;
+  $('review-due-link').href = agreementPath();
+  const since = utcDate(state.startedAt);
+  if (!since) return;
+  const list = await api(`${group}/proposals`).catch(() => []);
+  for (const proposal of list) {
+    if (utcDate(proposal.created_at) >= since) proposals.add(proposal);
+  }
 }
 
 function renderActions(confirming = false) {
@@ -278,7 +321,7 @@ function notLeading() {
   socket.stop();
   ownVoice.stop('');
   $('conn').textContent = 'Not connected';
-  for (const id of ['notice', 'ended', 'headline', 'session-controls', 'dash-grid', 'role-note']) $(id).hidden = true;
+  for (const id of ['notice', 'ended', 'headline', 'session-controls', 'dash-grid', 'role-note', 'review-due']) $(id).hidden = true;
   const back = document.referrer && new URL(document.referrer).origin === location.origin
     && new URL(document.referrer).pathname.startsWith('/join/') ? document.referrer : null;
   fill($('member-way'), back
@@ -386,6 +429,7 @@ async function boot() {
   }
   state.session = { id: info.id, group: info.group, state: info.state, elapsed_s: info.elapsed_s };
   state.groupId = info.group_id;
+  state.startedAt = info.started_at;
   sessionClock.sync(info.elapsed_s, info.state);
   renderSession();
   render();

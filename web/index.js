@@ -171,6 +171,10 @@ function groupCard(group) {
       el('p', { class: 'hint', id: `${inviteId}-hint`, text: 'Rotating makes a new link; the old one stops working.' })),
     el('div', { class: 'row' }, sessionControl(group),
       el('a', {
+        class: 'button', href: `/groups/${encodeURIComponent(group.id)}/agreement`, text: 'Agreement',
+        'aria-label': `Agreement for ${group.name}`,
+      }),
+      el('a', {
         class: 'button', href: `/groups/${encodeURIComponent(group.id)}/settings`, text: 'Settings',
         'aria-label': `Settings for ${group.name}`,
       })));

@@ -3,6 +3,7 @@ import { showStatus, clock, percent, ordinal, SessionClock, LiveSocket } from '/
 import { renderHeadline } from '/static/headline.js';
 import { MicSwitch } from '/static/member-mic.js';
 import { RoundCard, LeadChoice, renderShareTimer } from '/static/member-round.js';
+import { ProposeForm, ConsentChoice, renderConfidentialityNote } from '/static/member-agreement.js';
 
 const $ = (id) => document.getElementById(id);
 const HOLD_MS = 500; // a press longer than this is "hold while you talk": releasing stops
@@ -38,6 +39,8 @@ export class MemberLive {
     const send = (message) => this.socket?.send(message) ?? Promise.resolve(false);
     this.round = new RoundCard({ send });
     this.lead = new LeadChoice({ storageKey: leadKey, send, isOpen: () => Boolean(this.socket?.isOpen) });
+    this.propose = new ProposeForm({ send });
+    this.consent = new ConsentChoice({ send, onSent: () => { if (this.me && this.session) this.#render(); } });
     this.#wireSpeakButton();
     $('hand').addEventListener('click', () => this.#act($('hand'), { type: 'hand', raised: !this.me?.hand }));
     $('listening').addEventListener('click', () => this.#act($('listening'), { type: 'listening', on: !this.me?.listening }));
@@ -56,7 +59,7 @@ export class MemberLive {
     this.socket?.stop();
     this.ended = false;
     this.sessionId = sessionId;
-    for (const [id, hidden] of [['controls', false], ['mic', false], ['choices', false], ['ended', true], ['removed-card', true]]) $(id).hidden = hidden;
+    for (const [id, hidden] of [['controls', false], ['mic', false], ['choices', false], ['propose', false], ['ended', true], ['removed-card', true]]) $(id).hidden = hidden;
     this.socket = new LiveSocket({
       sessionId,
       as: 'member',
@@ -98,7 +101,7 @@ export class MemberLive {
   /** Show the session as over; nothing more is sent (RELIABILITY.md F7). */
   end() {
     this.#shutDown();
-    for (const id of ['controls', 'mic', 'choices', 'called', 'waiting-card', 'cofac-notice']) $(id).hidden = true;
+    for (const id of ['controls', 'mic', 'choices', 'propose', 'called', 'waiting-card', 'cofac-notice']) $(id).hidden = true;
     $('ended').hidden = false;
     this.round.set(null);
     if (this.session) this.#render();
@@ -127,6 +130,7 @@ export class MemberLive {
       case 'session':
         showStatus(''); // a start or end makes earlier messages stale
         this.session.state = frame.state;
+        if ('confidentiality_read' in frame) this.session.confidentiality_read = frame.confidentiality_read;
         this.clock.sync(frame.elapsed_s, frame.state);
         break;
       case 'called':
@@ -218,6 +222,8 @@ export class MemberLive {
     for (const [id, on] of [['listening', me.listening], ['pause', me.paused]]) {
       $(id).setAttribute('aria-pressed', String(Boolean(on)));
     }
+    renderConfidentialityNote(session, this.ended);
+    this.consent.render(me);
     renderHeadline($('group'), this.#headline(), { full: false });
     this.round.render(me.id, live && !this.ended);
     this.mic.setContext(this.#micContext());

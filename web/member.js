@@ -1,6 +1,7 @@
-// Member page at /join/{code}: read what is tracked, agree, join, then the live view.
+// Member page at /join/{code}: read the group's agreement, agree, join, then the live view.
 import { api, showStatus, showError, pathPart } from '/static/common.js';
 import { MemberLive } from '/static/member-live.js';
+import { renderAgreement, showAgreementUpdated } from '/static/member-agreement.js';
 
 const $ = (id) => document.getElementById(id);
 const code = pathPart('/join/');
@@ -24,17 +25,19 @@ const store = {
   },
 };
 
+let agreementVersion = null; // the agreement version shown, sent with the join (DOMAIN.md E2)
+
 const live = new MemberLive({
   onLive: () => {
-    for (const id of ['join', 'about', 'no-session']) $(id).hidden = true;
+    for (const id of ['join', 'agreement', 'no-session']) $(id).hidden = true;
   },
   onWaiting: () => {
-    // Waiting to be let in: what is tracked stays in view.
+    // Waiting to be let in: the agreement stays in view.
     for (const id of ['join', 'no-session']) $(id).hidden = true;
-    $('about').hidden = false;
+    $('agreement').hidden = false;
   },
   onRemoved: () => {
-    for (const id of ['join', 'about', 'no-session']) $(id).hidden = true;
+    for (const id of ['join', 'agreement', 'no-session']) $(id).hidden = true;
   },
   onRefused: refused,
   leadKey: keys.lead,
@@ -55,8 +58,8 @@ async function loadInvite() {
   }
   $('title').textContent = invite.group;
   document.title = `${invite.group} — Airtime`;
-  $('description').textContent = invite.description ?? '';
-  $('about').hidden = false;
+  agreementVersion = renderAgreement(invite.agreement, invite.description);
+  $('agreement').hidden = false;
   const open = Boolean(invite.session) && invite.session.state !== 'ended';
   $('no-session').hidden = open;
   $('join').hidden = true;
@@ -88,8 +91,12 @@ async function join(event) {
   try {
     const answer = await api(`/api/invites/${encodeURIComponent(code)}/join`, {
       method: 'POST',
-      body: { display_name: $('display-name').value.trim(), accept: $('agree').checked, member_key: sent },
+      body: {
+        display_name: $('display-name').value.trim(), accept: $('agree').checked, member_key: sent,
+        agreement_version: agreementVersion,
+      },
     });
+    showAgreementUpdated(false);
     const key = answer.member_key ?? sent;
     if (key) store.set(keys.member, key);
     store.set(keys.name, answer.member.display_name);
@@ -99,7 +106,17 @@ async function join(event) {
     live.connect(answer.session_id);
   } catch (err) {
     showError(err);
-    if (err.status === 409) await loadInvite(); // the session closed or changed meanwhile
+    if (err.status === 409) {
+      // The session closed meanwhile, or a newer agreement was adopted: read it again.
+      const read = agreementVersion;
+      await loadInvite();
+      if (read !== null && agreementVersion !== null && agreementVersion !== read && !$('join').hidden) {
+        showStatus('');
+        $('agree').checked = false;
+        showAgreementUpdated(true);
+        $('agreement-h').focus();
+      }
+    }
   } finally {
     button.disabled = false;
   }
@@ -124,7 +141,7 @@ async function refused(err, sessionId) {
   if ([401, 403, 404].includes(err.status)) {
     // The browser's credential for this session is gone: joining again fixes it.
     store.remove(keys.session);
-    $('about').hidden = false;
+    $('agreement').hidden = false;
     showJoin();
     showStatus('Please join again to continue.', 'info');
     return;

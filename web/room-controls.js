@@ -1,5 +1,6 @@
-// Who is in the room, on the dashboard: the waiting room (letting people in) and the
-// co-facilitator card (choosing or ending one, the facilitator's alone: DOMAIN.md R4).
+// Who is in the room, on the dashboard: the waiting room (letting people in), the
+// co-facilitator card (choosing or ending one, the facilitator's alone: DOMAIN.md R4),
+// the confidentiality statement (E3) and the ground rules members propose (E4).
 import { el, fill, showStatus } from '/static/common.js';
 
 /** The waiting room: hidden while nobody waits; focus stays in the list as people are let in. */
@@ -91,4 +92,101 @@ function cofacError(message) {
   if (!message) return 'That did not work. Please try again.';
   const sentence = `${message[0].toUpperCase()}${message.slice(1)}${/[.!?]$/.test(message) ? '' : '.'}`;
   return /offered/.test(message) ? `${sentence} Members can offer on their own page (“I'm willing to co-facilitate sometimes”).` : sentence;
+}
+
+/** An ISO time from the server as a Date; a time without an offset is UTC. */
+export function utcDate(iso) {
+  if (!iso) return null;
+  const date = new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(iso) ? iso : `${iso}Z`);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * The confidentiality statement (DOMAIN.md E3): the facilitator marks it read aloud once
+ * the session is live, and speech is tracked only from then on.
+ */
+export class ConfidentialityControl {
+  #sending = false;
+  #focusAfter = false;
+
+  /**
+   * parts: {pending, button, note, done, statement} elements of the page;
+   * send(message) -> Promise<boolean> delivers a socket action.
+   */
+  constructor(parts, send) {
+    Object.assign(this, parts);
+    this.send = send;
+    this.button.addEventListener('click', () => this.#markRead());
+    this.session = { state: 'open', read: false };
+  }
+
+  /** session: {state: 'open'|'live'|'ended', read: whether the statement was marked read}. */
+  render({ state, read }) {
+    this.session = { state, read };
+    const done = state === 'live' && read === true;
+    this.pending.hidden = done;
+    this.done.hidden = !done;
+    this.button.disabled = state !== 'live' || this.#sending;
+    this.note.textContent = state === 'live'
+      ? 'Speaking is tracked only after this.'
+      : 'Start the session first. Speaking is tracked only after this.';
+    if (done && this.#focusAfter) {
+      this.#focusAfter = false;
+      this.done.focus();
+    }
+  }
+
+  /** The statement's text (from the group's agreement), or null when it could not be loaded. */
+  setStatement(text) {
+    fill(this.statement, text ?? el('span', { class: 'muted', text: 'The statement could not be loaded. It is on the group agreement page.' }));
+  }
+
+  async #markRead() {
+    if (this.#sending || this.session.state !== 'live') return;
+    this.#sending = true;
+    this.#focusAfter = true; // the button gives way to "read ✓": keep the keyboard's place there
+    this.button.disabled = true;
+    const ok = await this.send({ type: 'session', action: 'confidentiality_read' });
+    this.#sending = false;
+    if (!ok) this.#focusAfter = false;
+    this.render(this.session);
+    if (!ok && !this.button.disabled) this.button.focus();
+  }
+}
+
+/** Ground rules members proposed during this session (DOMAIN.md E4), newest first. */
+export class ProposalsCard {
+  #items = new Map(); // id -> {id, text, created_at}
+
+  /** parts: {list, empty, link, news} elements of the page. */
+  constructor(parts) {
+    Object.assign(this, parts);
+  }
+
+  /** Add one proposal (a `proposal` frame's, or one loaded after a reload); announce says it aloud. */
+  add(proposal, { announce = false } = {}) {
+    if (!proposal?.id || this.#items.has(proposal.id)) return;
+    this.#items.set(proposal.id, proposal);
+    if (announce) this.news.textContent = `A member proposed a ground rule: ${proposal.text}`;
+    this.render();
+  }
+
+  /** Where "Review in the agreement" goes, or null to hide it (only the facilitator may open it). */
+  setLink(href) {
+    this.link.closest('p').hidden = !href;
+    if (href) this.link.href = href;
+  }
+
+  render() {
+    const items = [...this.#items.values()].sort((a, b) => (utcDate(b.created_at) ?? 0) - (utcDate(a.created_at) ?? 0));
+    fill(this.list, items.map((p) => {
+      const at = utcDate(p.created_at);
+      return el('li', { class: 'proposal-item', 'data-id': p.id },
+        el('p', { class: 'proposal-text', text: p.text }),
+        at && el('p', { class: 'small muted proposal-time' }, 'Proposed at ',
+          el('time', { datetime: at.toISOString(), text: at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })));
+    }));
+    this.list.hidden = items.length === 0;
+    this.empty.hidden = items.length > 0;
+  }
 }

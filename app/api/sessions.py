@@ -25,7 +25,7 @@ from app.models.sessions import SessionState
 from app.realtime.hub import Hub
 from app.realtime.room import NotLive, Room, Spec, start_spec
 from app.services import accounts, agreements, groups, rights, sessions
-from app.services.errors import Conflict, NotFound, Unauthorized
+from app.services.errors import Conflict, Gone, NotFound, Unauthorized
 
 router = APIRouter(prefix="/api", tags=["sessions"])
 
@@ -167,6 +167,10 @@ async def report(session_id: str, request: Request, engine: EngineDep, hub: HubD
     stored = await in_db(engine, lambda db: hub.store.stored_report(session_id))
     if stored is not None:
         return stored
+    if session.state is SessionState.ENDED and not await in_db(
+        engine, lambda db: hub.store.last_seq(session_id)[0]
+    ):  # ended, with neither a stored report nor events left: purged (E9)
+        raise Gone("this session's report has passed the group's retention period")
     return (await _room(hub, session_id)).report()
 
 

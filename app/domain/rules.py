@@ -44,6 +44,11 @@ class GroupSettings:
     share_timer: bool = False
     members_see_headline: bool = True
     waiting_room: bool = False
+    # DOMAIN.md E9: how long raw speaking events, per-session reports and the free text of
+    # proposed ground rules are kept after a session ends (in days).
+    retain_events_days: float = 30
+    retain_reports_days: float = 365
+    retain_texts_days: float = 365
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> GroupSettings:

@@ -29,3 +29,7 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class Gone(ServiceError):
+    status = 410
