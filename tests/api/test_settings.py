@@ -13,6 +13,7 @@ DEFAULTS = {
     "silent_for_s": 900, "member_prompt_gap_s": 900, "prompt_gap_s": 300, "long_turn_s": 300,
     "facilitator_ratio": 2.0, "hand_order": "fifo", "share_timer": False,
     "members_see_headline": True, "waiting_room": False,
+    "retain_events_days": 30, "retain_reports_days": 365, "retain_texts_days": 365,
 }  # fmt: skip
 
 
