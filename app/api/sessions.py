@@ -24,7 +24,7 @@ from app.models.common import digest, utcnow
 from app.models.sessions import SessionState
 from app.realtime.hub import Hub
 from app.realtime.room import NotLive, Room, Spec, start_spec
-from app.services import accounts, agreements, groups, rights, sessions
+from app.services import accounts, agreements, groups, pulses, rights, sessions
 from app.services.errors import Conflict, Gone, NotFound, Unauthorized
 
 router = APIRouter(prefix="/api", tags=["sessions"])
@@ -172,6 +172,13 @@ async def report(session_id: str, request: Request, engine: EngineDep, hub: HubD
     ):  # ended, with neither a stored report nor events left: purged (E9)
         raise Gone("this session's report has passed the group's retention period")
     return (await _room(hub, session_id)).report()
+
+
+@router.get("/sessions/{session_id}/pulses")
+async def pulse_summary(session_id: str, request: Request, engine: EngineDep) -> dict[str, Any]:
+    """Check-in and check-out answers: counts always, figures only from five answers (E8)."""
+    await _facilitated(request, engine, session_id)
+    return await in_db(engine, lambda db: pulses.summary(db, session_id))
 
 
 @router.get("/invites/{code}")

@@ -102,6 +102,17 @@ async def on_propose(room: Room, conn: Connection, msg: m.Propose) -> None:
     room.fanout.to_staff({"type": "proposal", "proposal": proposal})
 
 
+async def on_pulse(room: Room, conn: Connection, msg: m.PulseAnswer) -> None:
+    """E8: stored without the member; who answered is remembered only in memory, once."""
+    key = (conn.viewer.person_id, msg.phase)
+    if key in room.pulsed:
+        raise Refused("invalid", "you have already answered this one, thank you")
+    if msg.included is None and msg.space is None:
+        raise Refused("invalid", "answer at least one question, or just skip the pulse")
+    room.pulsed.add(key)
+    await asyncio.to_thread(room.store.pulse, room.info.session_id, msg.phase, msg.included, msg.space)
+
+
 async def on_consent(room: Room, conn: Connection, msg: m.Consent) -> None:
     """E2: withdrawal is one action and takes effect with the next event."""
     me = conn.viewer.person_id
@@ -240,4 +251,5 @@ HANDLERS: dict[str, Callable[[Room, Connection, m.Message], Awaitable[None]]] = 
     "cofacilitator": on_cofacilitator,  # type: ignore[dict-item]
     "propose": on_propose,  # type: ignore[dict-item]
     "consent": on_consent,  # type: ignore[dict-item]
+    "pulse": on_pulse,  # type: ignore[dict-item]
 }

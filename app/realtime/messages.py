@@ -68,6 +68,15 @@ class Propose(Inbound):
     text: Annotated[str, Field(min_length=1, max_length=300)]
 
 
+class PulseAnswer(Inbound):
+    """DOMAIN.md E8: an anonymous check-in or check-out answer; either question may be skipped."""
+
+    type: Literal["pulse"]
+    phase: Literal["check_in", "check_out"]
+    included: Annotated[int, Field(ge=1, le=5)] | None = None
+    space: Literal["yes", "partly", "no"] | None = None
+
+
 class Consent(Inbound):
     """DOMAIN.md E2: withdraw consent (one action, effective at once) or give it again."""
 
@@ -135,12 +144,12 @@ class CoFacilitator(Inbound):
 Message = Annotated[
     Speaking | Heartbeat | Hand | Call | LowerAll | Listening | Pause | SessionControl
     | SnapshotRequest | PromptAnswer | Reorder | RoundControl | Turn | Remove | Admit
-    | LeadOptIn | CoFacilitator | Propose | Consent,
+    | LeadOptIn | CoFacilitator | Propose | Consent | PulseAnswer,
     Field(discriminator="type"),
 ]  # fmt: skip
 MESSAGE_TYPES = ("speaking", "heartbeat", "hand", "call", "lower_all", "listening", "pause",
                  "session", "snapshot", "prompt", "reorder", "round", "turn", "remove", "admit",
-                 "lead", "cofacilitator", "propose", "consent")  # fmt: skip
+                 "lead", "cofacilitator", "propose", "consent", "pulse")  # fmt: skip
 _adapter: TypeAdapter[Message] = TypeAdapter(Message)
 MAX_DEPTH = 4  # a round's order list is the deepest thing a client sends
 

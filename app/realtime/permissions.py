@@ -35,6 +35,7 @@ MESSAGE_ROLES: dict[str, frozenset[str]] = {
     "cofacilitator": frozenset({FACILITATOR}),
     "propose": MEMBERS,
     "consent": MEMBERS,
+    "pulse": MEMBERS,
 }
 
 

@@ -75,6 +75,7 @@ class Room:
         self.last_heard: dict[str, float] = {}
         self.roster: dict[str, RosterEntry] = {}
         self.waiting: set[str] = set()  # connected, not yet let in (the group's waiting room)
+        self.pulsed: set[tuple[str, str]] = set()  # (person, phase), in memory only (E8)
         self.deleted: set[str] = set()  # members who had their data deleted (E9): left out of reports
         self._leave_at: dict[str, float] = {}
         self._written, self._last_t = 0, 0

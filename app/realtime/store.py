@@ -24,7 +24,7 @@ from app.models import (
 from app.models.common import utcnow
 from app.models.sessions import SessionState
 from app.realtime.codec import event_from_row, event_to_row
-from app.services import agreements, rights
+from app.services import agreements, pulses, rights
 
 
 @dataclass
@@ -168,3 +168,7 @@ class RoomStore:
     def audit(self, actor: str, action: str, group_id: str, session_id: str, detail: str = "") -> None:
         with session_scope(self.engine) as db:
             rights.audit(db, actor, action, group_id, session_id, detail)
+
+    def pulse(self, session_id: str, phase: str, included: int | None, space: str | None) -> None:
+        with session_scope(self.engine) as db:
+            pulses.record(db, session_id, phase, included, space)

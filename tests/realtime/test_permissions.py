@@ -19,7 +19,7 @@ EXAMPLES = {
     "reorder": {"member": "{m}", "position": 1}, "round": {"action": "end"},
     "turn": {"action": "next"}, "remove": {"member": "{m}"}, "admit": {"member": "{m}"},
     "lead": {"on": False}, "cofacilitator": {"action": "end"}, "propose": {"text": "Be kind."},
-    "consent": {"on": True},
+    "consent": {"on": True}, "pulse": {"phase": "check_in", "included": 4},
 }  # fmt: skip
 
 
