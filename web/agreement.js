@@ -2,6 +2,7 @@
 // force, revises it into a new version (adopting ground rules members proposed), or
 // reaffirms it unchanged at a review. Facilitators of the group only.
 import { api, el, fill, showError } from '/static/common.js';
+import { showGroupHeading, showLoadError } from '/static/group-page.js';
 
 const $ = (id) => document.getElementById(id);
 const groupId = location.pathname.match(/^\/groups\/([^/]+)\/agreement/)?.[1];
@@ -169,27 +170,12 @@ async function boot() {
     const [group, agreement, proposals] = await Promise.all([
       api(base), api(`${base}/agreement`), api(`${base}/proposals`),
     ]);
-    $('title').textContent = `Agreement for ${group.name}`;
-    document.title = `Agreement for ${group.name} — Airtime`;
-    $('intro').textContent = 'Members read and accept this agreement before they join. Review it with the group: adopt ground rules members proposed, or reaffirm it as it is.';
-    const session = group.session;
-    if (session && session.state !== 'ended') {
-      const link = $('dashboard-link');
-      link.href = `/dashboard/${encodeURIComponent(session.id)}`;
-      link.textContent = session.state === 'live' ? 'Back to the live session' : 'Back to the session';
-      link.hidden = false;
-    }
+    showGroupHeading(group, 'Agreement', 'Members read and accept this agreement before they join. Review it with the group: adopt ground rules members proposed, or reaffirm it as it is.');
     showCurrent(agreement);
     showProposals(proposals);
     form.hidden = false;
   } catch (err) {
-    $('intro').textContent = '';
-    if (err.status === 401) {
-      fill($('intro'), 'You are not logged in, or your login expired. ',
-        el('a', { href: '/', text: 'Log in' }), ', then come back to this page.');
-    } else {
-      showError(err);
-    }
+    showLoadError(err);
   }
 }
 

@@ -1,6 +1,7 @@
 // Group settings: /groups/{group_id}/settings (DOMAIN.md P5, R2, R5). Durations are shown
 // in minutes and sent in seconds; every other value goes to the API as it is.
-import { api, el, fill, showError, showStatus } from '/static/common.js';
+import { api, showStatus } from '/static/common.js';
+import { showGroupHeading, showLoadError } from '/static/group-page.js';
 
 const $ = (id) => document.getElementById(id);
 const groupId = location.pathname.match(/^\/groups\/([^/]+)\/settings/)?.[1];
@@ -94,26 +95,11 @@ async function boot() {
   const path = `/api/groups/${encodeURIComponent(groupId)}`;
   try {
     const [group, settings] = await Promise.all([api(path), api(`${path}/settings`)]);
-    $('title').textContent = `Settings for ${group.name}`;
-    document.title = `Settings for ${group.name} — Airtime`;
-    $('intro').textContent = 'These settings belong to the group and apply to every session, including one that is running now.';
-    const session = group.session;
-    if (session && session.state !== 'ended') {
-      const link = $('dashboard-link');
-      link.href = `/dashboard/${encodeURIComponent(session.id)}`;
-      link.textContent = session.state === 'live' ? 'Back to the live session' : 'Back to the session';
-      link.hidden = false;
-    }
+    showGroupHeading(group, 'Settings', 'These settings belong to the group and apply to every session, including one that is running now.');
     show(settings);
     form.hidden = false;
   } catch (err) {
-    $('intro').textContent = '';
-    if (err.status === 401) {
-      fill($('intro'), 'You are not logged in, or your login expired. ',
-        el('a', { href: '/', text: 'Log in' }), ', then come back to this page.');
-    } else {
-      showError(err);
-    }
+    showLoadError(err);
   }
 }
 

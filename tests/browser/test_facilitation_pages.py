@@ -69,3 +69,26 @@ async def test_group_settings_page_saves(
     await expect(page.locator("#settings-saved")).to_be_visible()
     saved = (await facilitator.http.get(f"/api/groups/{facilitator.group['id']}/settings")).json()
     assert saved["hand_order"] == "least_airtime"
+
+
+async def test_agreement_page_saves_a_new_version_with_a_proposal(
+    browser: Browser, server: LiveServer, facilitator: Facilitator
+) -> None:
+    dashboard = await facilitator_page(browser, server, facilitator)
+    member = await member_page(browser, server, facilitator.group["invite_code"], "Ana")
+    await expect(member.locator("#agreement-version")).to_contain_text("1")
+    await member.locator("#propose-text").fill("Phones on silent, please.")
+    await member.locator("#propose-form").get_by_role("button").click()
+    await expect(member.locator("#propose-sent")).to_be_visible()
+    page = await dashboard.context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    await page.goto(f"{server.url}/groups/{facilitator.group['id']}/agreement")
+    await expect(page.locator("#agreement-form")).to_be_visible()
+    proposal = page.locator(".proposal", has_text="Phones on silent, please.")
+    await proposal.get_by_role("checkbox").check()
+    await page.locator("#agreement-save").click()
+    await expect(page.locator("#agreement-saved")).to_contain_text("version 2")
+    agreement = (await facilitator.http.get(f"/api/groups/{facilitator.group['id']}/agreement")).json()
+    assert agreement["version"] == 2 and "Phones on silent, please." in agreement["ground_rules"]
+    assert errors == []
