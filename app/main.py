@@ -28,7 +28,8 @@ from app.settings import Settings, get_settings
 
 PAGES = {"/": "index.html", "/dashboard/{session_id}": "dashboard.html", "/join/{code}": "member.html",
          "/groups/{group_id}/settings": "settings.html",
-         "/groups/{group_id}/agreement": "agreement.html"}  # fmt: skip
+         "/groups/{group_id}/agreement": "agreement.html",
+         "/how-it-works": "how-it-works.html"}  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -12,6 +12,7 @@ import { PromptFeed } from '/static/prompts.js';
 import { RoundsPanel } from '/static/rounds.js';
 import { OwnVoice } from '/static/own-voice.js';
 import { InviteCard } from '/static/invite.js';
+import { PulseSummary } from '/static/pulse-summary.js';
 import {
   WaitingRoom, CoFacilitatorCard, ConfidentialityControl, ProposalsCard, utcDate,
 } from '/static/room-controls.js';
@@ -74,6 +75,7 @@ const invite = new InviteCard({
   qr: $('qr'), large: $('qr-large'), big: $('qr-big'), dialog: $('qr-dialog'),
   dialogGroup: $('qr-dialog-group'), dialogUrl: $('qr-dialog-url'),
 });
+const pulses = new PulseSummary({ card: $('pulses-card'), body: $('pulses-body') }, sessionId);
 const ownVoice = new OwnVoice({
   toggle: $('own-mic'), status: $('own-mic-status'), tools: $('own-mic-tools'), slider: $('own-mic-sensitivity'),
   levelFill: $('own-mic-fill'), levelMark: $('own-mic-mark'),
@@ -213,6 +215,7 @@ function renderSession() {
   renderActions();
   renderRole();
   confidentiality.render({ state: session.state, read: session.confidentiality_read });
+  pulses.update({ live: session.state === 'live' && !state.ended });
   if (state.you) renderQueue(); // only once a snapshot brought the real queue
   if (session.state === 'ended') finish();
 }
@@ -373,6 +376,8 @@ function finish() {
   $('rounds').hidden = true;
   $('cofac').hidden = true;
   $('waiting').hidden = true;
+  pulses.update({ live: false });
+  pulses.load(); // the final tally
   prompts.setAnswerable(false);
   ownVoice.stop('The session has ended.', { final: true });
   $('own-voice').hidden = true;
@@ -434,6 +439,7 @@ async function boot() {
   renderSession();
   render();
   invite.load(info.group_id).catch(() => {}); // the link is a convenience; the dashboard works without it
+  pulses.load();
   if (!state.ended) socket.start();
   document.addEventListener('keydown', onKey);
   setInterval(() => {

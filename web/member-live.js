@@ -4,6 +4,7 @@ import { renderHeadline } from '/static/headline.js';
 import { MicSwitch } from '/static/member-mic.js';
 import { RoundCard, LeadChoice, renderShareTimer } from '/static/member-round.js';
 import { ProposeForm, ConsentChoice, renderConfidentialityNote } from '/static/member-agreement.js';
+import { PulseCards } from '/static/member-pulse.js';
 
 const $ = (id) => document.getElementById(id);
 const HOLD_MS = 500; // a press longer than this is "hold while you talk": releasing stops
@@ -18,6 +19,7 @@ export class MemberLive {
   role = 'member'; // or 'cofacilitator' while this member leads the session (DOMAIN.md R4)
   waiting = false; // in the group's waiting room until a facilitator lets them in
   ended = false;
+  lastError = null; // the latest error frame, read by a card whose send just failed
   deviceSpeaking = false; // this device switched speaking on (not the facilitator's marking)
   clock = new SessionClock();
   mic = new MicSwitch({
@@ -40,6 +42,7 @@ export class MemberLive {
     this.round = new RoundCard({ send });
     this.lead = new LeadChoice({ storageKey: leadKey, send, isOpen: () => Boolean(this.socket?.isOpen) });
     this.propose = new ProposeForm({ send });
+    this.pulses = new PulseCards({ send, lastError: () => this.lastError });
     this.consent = new ConsentChoice({ send, onSent: () => { if (this.me && this.session) this.#render(); } });
     this.#wireSpeakButton();
     $('hand').addEventListener('click', () => this.#act($('hand'), { type: 'hand', raised: !this.me?.hand }));
@@ -59,6 +62,7 @@ export class MemberLive {
     this.socket?.stop();
     this.ended = false;
     this.sessionId = sessionId;
+    this.pulses.setSession(sessionId);
     for (const [id, hidden] of [['controls', false], ['mic', false], ['choices', false], ['propose', false], ['ended', true], ['removed-card', true]]) $(id).hidden = hidden;
     this.socket = new LiveSocket({
       sessionId,
@@ -136,6 +140,9 @@ export class MemberLive {
       case 'called':
         $('called').hidden = false;
         break;
+      case 'error':
+        this.lastError = frame;
+        return;
       default:
         return;
     }
@@ -223,6 +230,7 @@ export class MemberLive {
       $(id).setAttribute('aria-pressed', String(Boolean(on)));
     }
     renderConfidentialityNote(session, this.ended);
+    this.pulses.render(session.state, this.ended);
     this.consent.render(me);
     renderHeadline($('group'), this.#headline(), { full: false });
     this.round.render(me.id, live && !this.ended);
