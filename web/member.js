@@ -2,6 +2,7 @@
 import { api, showStatus, showError, pathPart } from '/static/common.js';
 import { MemberLive } from '/static/member-live.js';
 import { renderAgreement, showAgreementUpdated } from '/static/member-agreement.js';
+import { setUpMyData } from '/static/member-data.js';
 
 const $ = (id) => document.getElementById(id);
 const code = pathPart('/join/');
@@ -99,6 +100,7 @@ async function join(event) {
     showAgreementUpdated(false);
     const key = answer.member_key ?? sent;
     if (key) store.set(keys.member, key);
+    refreshMyData();
     store.set(keys.name, answer.member.display_name);
     store.set(keys.session, answer.session_id);
     showStatus('');
@@ -156,6 +158,12 @@ async function hasEnded(sessionId) {
     return false;
   }
 }
+
+// "Your data" shows once this browser holds a member key for the group.
+const refreshMyData = setUpMyData(() => store.get(keys.member), () => {
+  for (const key of Object.values(keys)) store.remove(key);
+  live.socket?.stop?.();
+});
 
 $('join').addEventListener('submit', join);
 $('check-again').addEventListener('click', loadInvite);

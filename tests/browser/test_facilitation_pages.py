@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -92,3 +95,21 @@ async def test_agreement_page_saves_a_new_version_with_a_proposal(
     agreement = (await facilitator.http.get(f"/api/groups/{facilitator.group['id']}/agreement")).json()
     assert agreement["version"] == 2 and "Phones on silent, please." in agreement["ground_rules"]
     assert errors == []
+
+
+async def test_a_member_downloads_then_deletes_their_data(
+    browser: Browser, server: LiveServer, facilitator: Facilitator
+) -> None:
+    member = await member_page(browser, server, facilitator.group["invite_code"], "Ana")
+    await expect(member.locator("#my-data")).to_be_visible()
+    async with member.expect_download() as download:
+        await member.locator("#data-download").click()
+    saved = await (await download.value).path()
+    data = json.loads(Path(saved).read_text())
+    assert data["member"]["display_name"] == "Ana"
+    key = await member.evaluate(f"localStorage.getItem('airtime.member_key.{facilitator.group['invite_code']}')")
+    await member.locator("#data-delete").click()
+    await member.locator("#data-delete-yes").click()
+    await expect(member.locator("#data-status")).to_contain_text("deleted")
+    gone = await facilitator.http.post("/api/members/export", json={"member_key": key})
+    assert gone.status_code == 403
