@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from app import logs
-from app.api import agreements, auth, groups, members, sessions
+from app.api import agreements, auth, concerns, groups, members, sessions
 from app.db import make_engine, migrate, session_scope
 from app.models.common import utcnow
 from app.realtime import ws
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(groups.router)
     app.include_router(agreements.router)
     app.include_router(members.router)
+    app.include_router(concerns.router)
     app.include_router(sessions.router)
     app.include_router(ws.router)
     _mount_web(app, settings.web_dir)

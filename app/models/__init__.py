@@ -3,6 +3,7 @@
 from app.models.accounts import AuthToken, User
 from app.models.agreements import Agreement, ConsentRecord, RuleProposal
 from app.models.audit import AuditRecord
+from app.models.concerns import Concern, GroupContacts
 from app.models.groups import Group, GroupFacilitator
 from app.models.members import Member, MemberCredential
 from app.models.pulses import Pulse
@@ -19,8 +20,10 @@ __all__ = [
     "Agreement",
     "AuditRecord",
     "AuthToken",
+    "Concern",
     "ConsentRecord",
     "Group",
+    "GroupContacts",
     "GroupFacilitator",
     "LeaderTurn",
     "LiveSession",

@@ -10,6 +10,7 @@ from app.domain.rounds import rotate
 from app.realtime import messages as m
 from app.realtime.connection import Connection
 from app.realtime.room import NotLive, Room, Spec, start_spec
+from app.services.errors import ServiceError
 
 CLOSE_REMOVED = 4003  # removed from the session by a facilitator
 CLOSE_ROLE = 4002  # role changed: reconnect with a new ticket (RELIABILITY.md S3)
@@ -111,6 +112,15 @@ async def on_pulse(room: Room, conn: Connection, msg: m.PulseAnswer) -> None:
         raise Refused("invalid", "answer at least one question, or just skip the pulse")
     room.pulsed.add(key)
     await asyncio.to_thread(room.store.pulse, room.info.session_id, msg.phase, msg.included, msg.space)
+
+
+async def on_concern(room: Room, conn: Connection, msg: m.RaiseConcern) -> None:
+    """E7: stored for the designated contact (or the alternate); never in the event log."""
+    try:
+        await asyncio.to_thread(room.store.concern, room.info.group_id, conn.viewer.person_id,
+                                msg.text, msg.anonymous, msg.about_contact)  # fmt: skip
+    except ServiceError as exc:
+        raise Refused("invalid", exc.detail) from None
 
 
 async def on_consent(room: Room, conn: Connection, msg: m.Consent) -> None:
@@ -252,4 +262,5 @@ HANDLERS: dict[str, Callable[[Room, Connection, m.Message], Awaitable[None]]] = 
     "propose": on_propose,  # type: ignore[dict-item]
     "consent": on_consent,  # type: ignore[dict-item]
     "pulse": on_pulse,  # type: ignore[dict-item]
+    "concern": on_concern,  # type: ignore[dict-item]
 }

@@ -77,6 +77,15 @@ class PulseAnswer(Inbound):
     space: Literal["yes", "partly", "no"] | None = None
 
 
+class RaiseConcern(Inbound):
+    """DOMAIN.md E7: anonymous unless the member says otherwise."""
+
+    type: Literal["concern"]
+    text: Annotated[str, Field(min_length=1, max_length=2000)]
+    anonymous: bool = True
+    about_contact: bool = False
+
+
 class Consent(Inbound):
     """DOMAIN.md E2: withdraw consent (one action, effective at once) or give it again."""
 
@@ -144,12 +153,12 @@ class CoFacilitator(Inbound):
 Message = Annotated[
     Speaking | Heartbeat | Hand | Call | LowerAll | Listening | Pause | SessionControl
     | SnapshotRequest | PromptAnswer | Reorder | RoundControl | Turn | Remove | Admit
-    | LeadOptIn | CoFacilitator | Propose | Consent | PulseAnswer,
+    | LeadOptIn | CoFacilitator | Propose | Consent | PulseAnswer | RaiseConcern,
     Field(discriminator="type"),
 ]  # fmt: skip
 MESSAGE_TYPES = ("speaking", "heartbeat", "hand", "call", "lower_all", "listening", "pause",
                  "session", "snapshot", "prompt", "reorder", "round", "turn", "remove", "admit",
-                 "lead", "cofacilitator", "propose", "consent", "pulse")  # fmt: skip
+                 "lead", "cofacilitator", "propose", "consent", "pulse", "concern")  # fmt: skip
 _adapter: TypeAdapter[Message] = TypeAdapter(Message)
 MAX_DEPTH = 4  # a round's order list is the deepest thing a client sends
 

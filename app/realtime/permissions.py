@@ -36,6 +36,7 @@ MESSAGE_ROLES: dict[str, frozenset[str]] = {
     "propose": MEMBERS,
     "consent": MEMBERS,
     "pulse": MEMBERS,
+    "concern": MEMBERS,
 }
 
 

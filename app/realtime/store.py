@@ -24,7 +24,7 @@ from app.models import (
 from app.models.common import utcnow
 from app.models.sessions import SessionState
 from app.realtime.codec import event_from_row, event_to_row
-from app.services import agreements, pulses, rights
+from app.services import agreements, concerns, pulses, rights
 
 
 @dataclass
@@ -172,3 +172,8 @@ class RoomStore:
     def pulse(self, session_id: str, phase: str, included: int | None, space: str | None) -> None:
         with session_scope(self.engine) as db:
             pulses.record(db, session_id, phase, included, space)
+
+    def concern(self, group_id: str, member_id: str, text: str, anonymous: bool,
+                about_contact: bool) -> None:  # fmt: skip
+        with session_scope(self.engine) as db:
+            concerns.raise_concern(db, group_id, member_id, text, anonymous, about_contact)

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete, select
 
 from app.domain.rules import GroupSettings
 from app.models import Group, LiveSession, RuleProposal, SessionEvent, SessionPerson, SessionReport
+from app.models.concerns import Concern
 from app.models.sessions import SessionState
 from app.services.rights import audit
 
@@ -65,4 +66,7 @@ def _purge_group(db: Session, group: Group, rules: GroupSettings, now: datetime)
     texts_cutoff = now - timedelta(days=rules.retain_texts_days)
     done.texts = _count_delete(db, delete(RuleProposal).where(col(RuleProposal.group_id) == group.id)
                                .where(col(RuleProposal.created_at) < texts_cutoff))  # fmt: skip
+    done.texts += _count_delete(db, delete(Concern).where(col(Concern.group_id) == group.id)
+                                .where(col(Concern.status) == "resolved")
+                                .where(col(Concern.resolved_at) < texts_cutoff))  # fmt: skip
     return done

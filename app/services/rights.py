@@ -21,6 +21,7 @@ from app.models import (
 )  # fmt: skip
 from app.models.audit import AuditRecord
 from app.models.common import digest
+from app.models.concerns import Concern
 from app.services.errors import Forbidden
 
 
@@ -106,7 +107,7 @@ def delete_member(db: Session, member: Member) -> list[str]:
                           (SessionPerson, SessionPerson.member_id),
                           (MemberCredential, MemberCredential.member_id),
                           (ConsentRecord, ConsentRecord.member_id), (LeaderTurn, LeaderTurn.member_id),
-                          (RuleProposal, RuleProposal.member_id)):  # fmt: skip
+                          (RuleProposal, RuleProposal.member_id), (Concern, Concern.member_id)):  # fmt: skip
         db.exec(delete(table).where(col(column) == member.id))
     _scrub_mentions(db, sessions, member.id)
     group_id = member.group_id

@@ -20,6 +20,7 @@ EXAMPLES = {
     "turn": {"action": "next"}, "remove": {"member": "{m}"}, "admit": {"member": "{m}"},
     "lead": {"on": False}, "cofacilitator": {"action": "end"}, "propose": {"text": "Be kind."},
     "consent": {"on": True}, "pulse": {"phase": "check_in", "included": 4},
+    "concern": {"text": "Something felt off."},
 }  # fmt: skip
 
 

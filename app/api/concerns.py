@@ -1,0 +1,50 @@
+"""Concerns (DOMAIN.md E7): the designated contacts read them and move them on."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from app.api.deps import DbDep, UserDep
+from app.api.schemas import Body
+from app.services import concerns, groups
+
+router = APIRouter(prefix="/api", tags=["concerns"])
+
+
+class StatusChange(Body):
+    status: Literal["acknowledged", "resolved"]
+
+
+class Contacts(Body):
+    contact: str = Field(min_length=1, max_length=64)
+    alternate: str = Field(min_length=1, max_length=64)
+
+
+@router.get("/concerns")
+def my_concerns(db: DbDep, user: UserDep) -> list[dict[str, Any]]:
+    """Concerns routed to me, newest first: nobody else can read them."""
+    return concerns.concerns_for(db, user)
+
+
+@router.post("/concerns/{concern_id}/status")
+def move_concern(concern_id: str, body: StatusChange, db: DbDep, user: UserDep) -> dict[str, Any]:
+    """received, then acknowledged, then resolved; each with its time."""
+    return concerns.concern_out(concerns.move_on(db, user, concern_id, body.status))
+
+
+@router.get("/groups/{group_id}/contacts")
+def get_contacts(group_id: str, db: DbDep, user: UserDep) -> dict[str, str]:
+    groups.group_for_facilitator(db, user, group_id)
+    contacts = concerns.contacts_of(db, group_id)
+    return {"contact": contacts.contact_id, "alternate": contacts.alternate_id}
+
+
+@router.put("/groups/{group_id}/contacts")
+def put_contacts(group_id: str, body: Contacts, db: DbDep, user: UserDep) -> dict[str, str]:
+    """Who receives the group's concerns, and who receives those about that person."""
+    groups.group_for_facilitator(db, user, group_id)
+    contacts = concerns.set_contacts(db, group_id, body.contact, body.alternate)
+    return {"contact": contacts.contact_id, "alternate": contacts.alternate_id}
