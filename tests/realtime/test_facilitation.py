@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.realtime.test_live_session import of_type
-from tests.support.clients import Facilitator, Socket, join_member, setup_facilitator
+from tests.support.clients import Facilitator, Socket, join_member, setup_facilitator, start_live
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.server
@@ -42,10 +42,7 @@ async def live_session(server: LiveServer, names: list[str], settings: dict[str,
     for pid in ids:
         await dash.wait_for(lambda f, pid=pid: f["type"] == "person" and f["person"]["id"] == pid
                             and f["person"]["present"])  # fmt: skip
-    await dash.send(type="session", action="start")
-    await dash.send(type="session", action="confidentiality_read", id="read")  # E3
-    await dash.wait_for(of_type("ack", id="read"))
-    await dash.wait_for(of_type("session", state="live"))
+    await start_live(dash)
     return Room(fac, dash, socks, ids, clients)
 
 

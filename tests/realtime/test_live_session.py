@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.clients import Socket, join_member, setup_facilitator
+from tests.support.clients import Socket, join_member, setup_facilitator, start_live
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.server
@@ -123,10 +123,7 @@ async def test_reconnect_gets_a_whole_snapshot(server: LiveServer) -> None:
     http, joined = await join_member(server.url, fac.group["invite_code"], "Jo")
     me = joined["member"]["id"]
     dash = await Socket.open(server.ws_url, fac.http, fac.session_id)
-    await dash.send(type="session", action="start")
-    await dash.send(type="session", action="confidentiality_read", id="read")  # E3
-    await dash.wait_for(of_type("ack", id="read"))
-    await dash.wait_for(of_type("session", state="live"))
+    await start_live(dash)
     first = await Socket.open(server.ws_url, http, fac.session_id)
     assert (await first.wait_for(of_type("snapshot")))["session"]["state"] == "live"
     await first.send(type="hand", raised=True)
@@ -153,10 +150,7 @@ async def test_dropped_device_closes_speech_at_last_heard(server: LiveServer) ->
     http, joined = await join_member(server.url, fac.group["invite_code"], "Kim")
     me = joined["member"]["id"]
     dash = await Socket.open(server.ws_url, fac.http, fac.session_id)
-    await dash.send(type="session", action="start")
-    await dash.send(type="session", action="confidentiality_read", id="read")  # E3
-    await dash.wait_for(of_type("ack", id="read"))
-    await dash.wait_for(of_type("session", state="live"))
+    await start_live(dash)
     sock = await Socket.open(server.ws_url, http, fac.session_id)
     await sock.send(type="speaking", on=True)
     await dash.wait_for(person(me, speaking=True))
@@ -178,10 +172,7 @@ async def test_report_survives_a_restart(server: LiveServer) -> None:
     fac = await setup_facilitator(server.url)
     http, _ = await join_member(server.url, fac.group["invite_code"], "Lee")
     dash = await Socket.open(server.ws_url, fac.http, fac.session_id)
-    await dash.send(type="session", action="start")
-    await dash.send(type="session", action="confidentiality_read", id="read")  # E3
-    await dash.wait_for(of_type("ack", id="read"))
-    await dash.wait_for(of_type("session", state="live"))
+    await start_live(dash)
     sock = await Socket.open(server.ws_url, http, fac.session_id)
     await sock.send(type="speaking", on=True)
     await asyncio.sleep(0.4)
@@ -209,10 +200,7 @@ async def test_bad_frames_get_errors_and_change_nothing(server: LiveServer) -> N
     http, joined = await join_member(server.url, fac.group["invite_code"], "<b>Max</b>")
     me = joined["member"]["id"]
     dash = await Socket.open(server.ws_url, fac.http, fac.session_id)
-    await dash.send(type="session", action="start")
-    await dash.send(type="session", action="confidentiality_read", id="read")  # E3
-    await dash.wait_for(of_type("ack", id="read"))
-    await dash.wait_for(of_type("session", state="live"))
+    await start_live(dash)
     sock = await Socket.open(server.ws_url, http, fac.session_id)
     await sock.wait_for(of_type("snapshot"))
     for raw, code in [

@@ -131,3 +131,11 @@ class Socket:
     async def close(self) -> None:
         await self.ws.close()
         await asyncio.wait_for(asyncio.shield(self._reader), 5)
+
+
+async def start_live(dash: Socket) -> None:
+    """Start the session from a facilitator's socket and mark confidentiality read (E3)."""
+    await dash.send(type="session", action="start", id="start")
+    await dash.send(type="session", action="confidentiality_read", id="read")
+    await dash.wait_for(lambda f: f["type"] == "ack" and f.get("id") == "read")
+    await dash.wait_for(lambda f: f["type"] == "session" and f.get("confidentiality_read"))
