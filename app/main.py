@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from app import logs
 from app.api import agreements, auth, concerns, groups, members, sessions
+from app.api.access import enforce
 from app.db import make_engine, migrate, session_scope
 from app.models.common import utcnow
 from app.realtime import ws
@@ -59,17 +60,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
-    @app.get("/healthz", tags=["health"])
+    @app.get("/healthz", tags=["health"], dependencies=[Depends(enforce)])
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    app.include_router(auth.router)
-    app.include_router(groups.router)
-    app.include_router(agreements.router)
-    app.include_router(members.router)
-    app.include_router(concerns.router)
-    app.include_router(sessions.router)
-    app.include_router(ws.router)
+    checked = [Depends(enforce)]  # the permission table (app/api/access.py), on every route
+    for api in (auth, groups, agreements, members, concerns, sessions):
+        app.include_router(api.router, dependencies=checked)
+    app.include_router(ws.router)  # sockets check each message against MESSAGE_ROLES
     _mount_web(app, settings.web_dir)
     return app
 
@@ -101,4 +99,6 @@ def _mount_web(app: FastAPI, web_dir: Path) -> None:
         async def serve(page: Path = page) -> FileResponse:
             return FileResponse(page, headers={"Cache-Control": "no-cache"})
 
-        app.add_api_route(path, serve, include_in_schema=False, methods=["GET"])
+        app.add_api_route(
+            path, serve, include_in_schema=False, methods=["GET"], dependencies=[Depends(enforce)]
+        )

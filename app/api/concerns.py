@@ -32,19 +32,18 @@ def my_concerns(db: DbDep, user: UserDep) -> list[dict[str, Any]]:
 @router.post("/concerns/{concern_id}/status")
 def move_concern(concern_id: str, body: StatusChange, db: DbDep, user: UserDep) -> dict[str, Any]:
     """received, then acknowledged, then resolved; each with its time."""
-    return concerns.concern_out(concerns.move_on(db, user, concern_id, body.status))
+    return concerns.concern_out(concerns.move_on(db, user, concern_id, body.status), db)
 
 
 @router.get("/groups/{group_id}/contacts")
-def get_contacts(group_id: str, db: DbDep, user: UserDep) -> dict[str, str]:
-    groups.group_for_facilitator(db, user, group_id)
-    contacts = concerns.contacts_of(db, group_id)
-    return {"contact": contacts.contact_id, "alternate": contacts.alternate_id}
+def get_contacts(group_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
+    groups.group_for_staff(db, user, group_id)
+    return concerns.contacts_out(db, group_id)
 
 
 @router.put("/groups/{group_id}/contacts")
-def put_contacts(group_id: str, body: Contacts, db: DbDep, user: UserDep) -> dict[str, str]:
+def put_contacts(group_id: str, body: Contacts, db: DbDep, user: UserDep) -> dict[str, Any]:
     """Who receives the group's concerns, and who receives those about that person."""
-    groups.group_for_facilitator(db, user, group_id)
-    contacts = concerns.set_contacts(db, group_id, body.contact, body.alternate)
-    return {"contact": contacts.contact_id, "alternate": contacts.alternate_id}
+    groups.group_for_staff(db, user, group_id)
+    concerns.set_contacts(db, group_id, body.contact, body.alternate)
+    return concerns.contacts_out(db, group_id)

@@ -7,15 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 from sqlmodel import Session
 
-from app.api.deps import AUTH_COOKIE, DbDep, EngineDep, HubDep, UserDep, in_db
-from app.api.schemas import NewGroup
+from app.api.deps import AUTH_COOKIE, DbDep, EngineDep, HubDep, OrganiserDep, UserDep, in_db
+from app.api.schemas import FacilitatorList, NewGroup
 from app.domain.events import Kind
 from app.domain.rules import GroupSettings
 from app.models import Group
-from app.models.accounts import AccountRole
 from app.models.sessions import SessionState
 from app.realtime.room import Spec
-from app.services import groups, rights
+from app.services import groups, insights, rights
 from app.services.accounts import user_for_token
 from app.services.errors import Unauthorized
 
@@ -39,7 +38,7 @@ def group_out(db: Session, request: Request, group: Group) -> dict[str, Any]:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_group(body: NewGroup, request: Request, db: DbDep, user: UserDep) -> dict[str, Any]:
-    group = groups.create_group(db, user, body.name, body.description)
+    group = groups.create_group(db, user, body.name, body.description, body.facilitators)
     return group_out(db, request, group)
 
 
@@ -50,7 +49,22 @@ def list_groups(request: Request, db: DbDep, user: UserDep) -> list[dict[str, An
 
 @router.get("/{group_id}")
 def get_group(group_id: str, request: Request, db: DbDep, user: UserDep) -> dict[str, Any]:
-    return group_out(db, request, groups.group_for_facilitator(db, user, group_id))
+    return group_out(db, request, groups.group_for_staff(db, user, group_id))
+
+
+@router.put("/{group_id}/facilitators")
+def put_facilitators(group_id: str, body: FacilitatorList, request: Request, db: DbDep,
+                     user: OrganiserDep) -> dict[str, Any]:  # fmt: skip
+    """The organiser chooses who runs the group (at least one facilitator account)."""
+    group = groups.require_group(db, group_id)
+    groups.set_facilitators(db, user, group, body.facilitators)
+    return group_out(db, request, group)
+
+
+@router.get("/{group_id}/summary")
+def summary(group_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
+    """Figures across the group's sessions, never a member's (E6); organisers: 5+ members."""
+    return insights.group_summary(db, user, groups.group_for_staff(db, user, group_id))
 
 
 @router.get("/{group_id}/settings")
@@ -91,11 +105,7 @@ def audit_log(group_id: str, db: DbDep, user: UserDep) -> list[dict[str, Any]]:
     """Who viewed or exported per-member data, role changes, deletions, purges (V4).
 
     Read-only: no call changes or removes a record."""
-    if user.role is AccountRole.ORGANISER:
-        group = groups.require_group(db, group_id)
-    else:
-        group = groups.group_for_facilitator(db, user, group_id)
-    return rights.audit_log(db, group.id)
+    return rights.audit_log(db, groups.group_for_staff(db, user, group_id).id)
 
 
 @router.post("/{group_id}/invite")

@@ -27,6 +27,13 @@ class NewUser(Credentials):
 class NewGroup(Body):
     name: str = Field(max_length=200)
     description: str | None = Field(default=None, max_length=4000)
+    facilitators: list[str] | None = Field(
+        default=None, max_length=20
+    )  # usernames; organisers only
+
+
+class FacilitatorList(Body):
+    facilitators: list[str] = Field(min_length=1, max_length=20)  # usernames
 
 
 class JoinRequest(Body):

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.models import GroupFacilitator, User
+from app.models import Group, GroupFacilitator, Member, User
 from app.models.accounts import AccountRole
 from app.models.common import utcnow
 from app.models.concerns import Concern, GroupContacts
@@ -32,12 +32,27 @@ def contacts_of(db: Session, group_id: str) -> GroupContacts:
     return contacts
 
 
+def contacts_out(db: Session, group_id: str) -> dict[str, Any]:
+    """The contacts, and who could be one: the group's facilitators and the organisers."""
+    contacts = contacts_of(db, group_id)
+    query = (select(User).outerjoin(GroupFacilitator, (col(GroupFacilitator.user_id) == col(User.id))
+                                    & (col(GroupFacilitator.group_id) == group_id))
+             .where((col(GroupFacilitator.group_id) == group_id) | (col(User.role) == AccountRole.ORGANISER))
+             .order_by(col(User.username)))  # fmt: skip
+    people = [{"id": u.id, "username": u.username, "role": u.role.value} for u in db.exec(query)]
+    names = {p["id"]: p["username"] for p in people}
+    return {"contact": contacts.contact_id, "alternate": contacts.alternate_id,
+            "contact_name": names.get(contacts.contact_id), "alternate_name": names.get(contacts.alternate_id),
+            "candidates": people}  # fmt: skip
+
+
 def set_contacts(db: Session, group_id: str, contact: str, alternate: str) -> GroupContacts:
     if contact == alternate:
         raise BadInput("alternate: must be someone other than the contact")
+    allowed = {p["id"] for p in contacts_out(db, group_id)["candidates"]}
     for field, user_id in (("contact", contact), ("alternate", alternate)):
-        if db.get(User, user_id) is None:
-            raise BadInput(f"{field}: no such account")
+        if user_id not in allowed:
+            raise BadInput(f"{field}: choose one of the group's facilitators or an organiser")
     contacts = contacts_of(db, group_id)
     contacts.contact_id, contacts.alternate_id = contact, alternate
     db.add(contacts)
@@ -61,13 +76,20 @@ def raise_concern(db: Session, group_id: str, member_id: str, text: str, anonymo
 
 def concerns_for(db: Session, user: User) -> list[dict[str, Any]]:
     """The concerns routed to this account, newest first (nobody else sees them)."""
-    query = select(Concern).where(Concern.routed_to == user.id).order_by(col(Concern.received_at).desc())
-    return [concern_out(c) for c in db.exec(query)]
+    query = (
+        select(Concern)
+        .where(Concern.routed_to == user.id)
+        .order_by(col(Concern.received_at).desc())
+    )
+    return [concern_out(c, db) for c in db.exec(query)]
 
 
-def concern_out(c: Concern) -> dict[str, Any]:
-    return {"id": c.id, "group_id": c.group_id, "text": c.text, "anonymous": c.member_id is None,
-            "member_id": c.member_id, "about_contact": c.about_contact, "status": c.status,
+def concern_out(c: Concern, db: Session) -> dict[str, Any]:
+    group, member = db.get(Group, c.group_id), c.member_id and db.get(Member, c.member_id)
+    return {"id": c.id, "group_id": c.group_id, "group": group.name if group else None, "text": c.text,
+            "anonymous": c.member_id is None, "member_id": c.member_id,
+            "member_name": member.display_name if member else None,
+            "about_contact": c.about_contact, "status": c.status,
             "received_at": c.received_at.isoformat(),
             "acknowledged_at": c.acknowledged_at and c.acknowledged_at.isoformat(),
             "resolved_at": c.resolved_at and c.resolved_at.isoformat()}  # fmt: skip

@@ -14,20 +14,57 @@ from app.models.groups import DEFAULT_DESCRIPTION, new_invite_code
 from app.models.sessions import SessionState
 from app.services.agreements import current_agreement
 from app.services.errors import BadInput, Forbidden, NotFound
+from app.services.rights import audit
 
 
-def create_group(db: Session, user: User, name: str, description: str | None) -> Group:
-    if user.role is not AccountRole.FACILITATOR:
-        raise Forbidden("only facilitators create groups they run")
+def create_group(db: Session, user: User, name: str, description: str | None,
+                 facilitators: list[str] | None = None) -> Group:  # fmt: skip
+    """A facilitator creates a group they run; an organiser names its facilitators."""
+    organiser = user.role is AccountRole.ORGANISER
+    if organiser and not facilitators:
+        raise BadInput("facilitators: name at least one facilitator account to run the group")
+    if not organiser and facilitators is not None:
+        raise Forbidden("only the organiser chooses a group's facilitators")
     name = name.strip()
     if not 1 <= len(name) <= 80:
         raise BadInput("name: use 1 to 80 characters")
+    chosen = _facilitator_accounts(db, facilitators) if organiser else [user]
     group = Group(name=name, description=(description or "").strip() or DEFAULT_DESCRIPTION)
     db.add(group)
     db.flush()
-    db.add(GroupFacilitator(group_id=group.id, user_id=user.id))
+    for account in chosen:
+        db.add(GroupFacilitator(group_id=group.id, user_id=account.id))
     current_agreement(db, group)  # version 1, with the description as what is tracked
     return group
+
+
+def set_facilitators(db: Session, organiser: User, group: Group, usernames: list[str]) -> list[str]:
+    """The organiser decides who runs a group; each change is audited (V4)."""
+    chosen = {u.id: u for u in _facilitator_accounts(db, usernames)}
+    current = set(
+        db.exec(select(GroupFacilitator.user_id).where(GroupFacilitator.group_id == group.id))
+    )
+    for user_id in current - chosen.keys():
+        link = db.get(GroupFacilitator, (group.id, user_id))
+        db.delete(link)
+    for user_id in chosen.keys() - current:
+        db.add(GroupFacilitator(group_id=group.id, user_id=user_id))
+    if current != chosen.keys():
+        names = ", ".join(sorted(u.username for u in chosen.values()))
+        audit(db, organiser.id, "facilitators.change", group.id, detail=names)
+    return sorted(u.username for u in chosen.values())
+
+
+def _facilitator_accounts(db: Session, usernames: list[str] | None) -> list[User]:
+    names = list(dict.fromkeys(usernames or []))
+    if not names:
+        raise BadInput("facilitators: name at least one facilitator account")
+    accounts = list(db.exec(select(User).where(col(User.username).in_(names))))
+    found = {u.username: u for u in accounts if u.role is AccountRole.FACILITATOR}
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise BadInput(f"facilitators: no facilitator account named {missing[0]!r}")
+    return [found[n] for n in names]
 
 
 def groups_of(db: Session, user: User) -> list[Group]:
@@ -42,6 +79,13 @@ def is_facilitator(db: Session, user: User, group_id: str) -> bool:
     return db.get(GroupFacilitator, (group_id, user.id)) is not None
 
 
+def group_for_staff(db: Session, user: User, group_id: str) -> Group:
+    """The group, for its facilitators and for organisers (who see no per-member data)."""
+    if user.role is AccountRole.ORGANISER:
+        return require_group(db, group_id)
+    return group_for_facilitator(db, user, group_id)
+
+
 def group_for_facilitator(db: Session, user: User, group_id: str) -> Group:
     group = db.get(Group, group_id)
     if group is None or not is_facilitator(db, user, group_id):
@@ -50,7 +94,9 @@ def group_for_facilitator(db: Session, user: User, group_id: str) -> Group:
 
 
 def facilitator_names(db: Session, group_id: str) -> list[str]:
-    query = select(User.username).join(GroupFacilitator).where(GroupFacilitator.group_id == group_id)
+    query = (
+        select(User.username).join(GroupFacilitator).where(GroupFacilitator.group_id == group_id)
+    )
     return list(db.exec(query))
 
 
@@ -84,8 +130,10 @@ def group_by_invite(db: Session, code: str) -> Group:
 
 def current_session(db: Session, group_id: str) -> LiveSession | None:
     """The group's open or live session, if any."""
-    query = select(LiveSession).where(LiveSession.group_id == group_id).where(
-        LiveSession.state != SessionState.ENDED
+    query = (
+        select(LiveSession)
+        .where(LiveSession.group_id == group_id)
+        .where(LiveSession.state != SessionState.ENDED)
     )
     return db.exec(query).first()
 

@@ -33,8 +33,10 @@ def audit(db: Session, actor: str, action: str, group_id: str | None = None,
 
 
 def audit_log(db: Session, group_id: str) -> list[dict[str, Any]]:
-    query = select(AuditRecord).where(AuditRecord.group_id == group_id).order_by(
-        col(AuditRecord.at).desc()
+    query = (
+        select(AuditRecord)
+        .where(AuditRecord.group_id == group_id)
+        .order_by(col(AuditRecord.at).desc())
     )
     return [{"at": r.at.isoformat(), "actor": r.actor, "action": r.action,
              "session_id": r.session_id, "detail": r.detail} for r in db.exec(query)]  # fmt: skip
@@ -80,8 +82,10 @@ def export(db: Session, member: Member) -> dict[str, Any]:
 
 def _scrub_mentions(db: Session, sessions: list[str], member_id: str) -> None:
     """Other people's events may name the member (a round's order, who acted): unname them."""
-    query = select(SessionEvent).where(col(SessionEvent.session_id).in_(sessions)).where(
-        (col(SessionEvent.actor) == member_id) | col(SessionEvent.data).contains(member_id)
+    query = (
+        select(SessionEvent)
+        .where(col(SessionEvent.session_id).in_(sessions))
+        .where((col(SessionEvent.actor) == member_id) | col(SessionEvent.data).contains(member_id))
     )
     for event in db.exec(query):
         if event.actor == member_id:
@@ -94,13 +98,20 @@ def _scrub_mentions(db: Session, sessions: list[str], member_id: str) -> None:
 def delete_member(db: Session, member: Member) -> list[str]:
     """Remove every row about a member (V2); stored reports keep their group figures,
     marked as including a removed member (E9). Returns the sessions they were in."""
-    sessions = [r.session_id for r in db.exec(select(SessionPerson).where(SessionPerson.member_id == member.id))]
+    sessions = [
+        r.session_id
+        for r in db.exec(select(SessionPerson).where(SessionPerson.member_id == member.id))
+    ]
     for session_id in sessions:
         stored = db.get(SessionReport, session_id)
         if stored is not None:
             body = json.loads(stored.body)
+            theirs = [m for m in body.get("members", []) if m.get("id") == member.id]
             body["members"] = [m for m in body.get("members", []) if m.get("id") != member.id]
             body["group"]["includes_removed_member"] = True
+            # Attendance across sessions stays as it was (group insights count it).
+            if any(m.get("status") not in ("absent", None) for m in theirs):
+                body["group"]["removed_attended"] = body["group"].get("removed_attended", 0) + 1
             stored.body = json.dumps(body)
             db.add(stored)
     for table, column in ((SessionEvent, SessionEvent.person), (WsTicket, WsTicket.person_id),

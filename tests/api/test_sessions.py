@@ -117,8 +117,8 @@ def test_a_session_is_visible_to_its_facilitators_and_members(
     seen = fay.get(path).json()
     assert (seen["id"], seen["state"], seen["group"]) == (session["id"], "open", "Tuesday circle")
     assert member.get(path).json() == seen
-    assert refused(gil.get(path), 404) == "no such session"
-    assert refused(browser().get(path), 404) == "no such session"
+    assert refused(gil.get(path), 404) == NO_TICKET
+    assert refused(browser().get(path), 404) == NO_TICKET
     assert refused(fay.get("/api/sessions/s_made-up"), 404) == "no such session"
 
 
@@ -224,7 +224,7 @@ def test_a_member_cookie_is_for_its_session_only(
     control(fay, session, "end")
     following = open_session(fay, group["id"])
     assert refused(ticket(member, following), 404) == NO_TICKET
-    assert refused(member.get(f"/api/sessions/{following['id']}"), 404) == "no such session"
+    assert refused(member.get(f"/api/sessions/{following['id']}"), 404) == NO_TICKET
 
 
 def test_no_tickets_for_an_ended_session(

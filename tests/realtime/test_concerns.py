@@ -30,13 +30,18 @@ async def test_concerns_are_routed_and_move_through_their_statuses(server: LiveS
 
     mine = (await fay.get("/api/concerns")).json()
     assert [(c["text"], c["anonymous"], c["status"]) for c in mine] == [
-        ("The group ran over time again.", True, "received")]
+        ("The group ran over time again.", True, "received")
+    ]
     assert mine[0]["member_id"] is None  # anonymous by default: not linked to Ana
     about_fay = (await organiser.get("/api/concerns")).json()
-    assert [(c["about_contact"], c["anonymous"]) for c in about_fay] == [(True, False)]
+    assert [(c["about_contact"], c["anonymous"], c["member_name"]) for c in about_fay] == [
+        (True, False, "Ana")
+    ]
 
     url = f"/api/concerns/{mine[0]['id']}/status"
-    assert (await fay.post(url, json={"status": "resolved"})).status_code == 409  # acknowledge first
+    assert (
+        await fay.post(url, json={"status": "resolved"})
+    ).status_code == 409  # acknowledge first
     acknowledged = (await fay.post(url, json={"status": "acknowledged"})).json()
     assert acknowledged["status"] == "acknowledged" and acknowledged["acknowledged_at"]
     resolved = (await fay.post(url, json={"status": "resolved"})).json()

@@ -24,6 +24,7 @@ class Room:
     socks: list[Socket]
     ids: list[str]
     clients: list[httpx.AsyncClient]
+    keys: list[str]  # the members' keys, for their own data (export, deletion)
 
 
 async def live_session(server: LiveServer, names: list[str], settings: dict[str, Any] | None = None
@@ -33,17 +34,18 @@ async def live_session(server: LiveServer, names: list[str], settings: dict[str,
         r = await fac.http.put(f"/api/groups/{fac.group['id']}/settings", json=settings)
         assert r.status_code == 200, r.text
     dash = await Socket.open(server.ws_url, fac.http, fac.session_id)
-    socks, ids, clients = [], [], []
+    socks, ids, clients, keys = [], [], [], []
     for name in names:
         http, joined = await join_member(server.url, fac.group["invite_code"], name)
         socks.append(await Socket.open(server.ws_url, http, fac.session_id))
         ids.append(joined["member"]["id"])
         clients.append(http)
+        keys.append(joined["member_key"])
     for pid in ids:
         await dash.wait_for(lambda f, pid=pid: f["type"] == "person" and f["person"]["id"] == pid
                             and f["person"]["present"])  # fmt: skip
     await start_live(dash)
-    return Room(fac, dash, socks, ids, clients)
+    return Room(fac, dash, socks, ids, clients, keys)
 
 
 async def test_prompts_reach_facilitators_and_never_members(server: LiveServer) -> None:
@@ -54,7 +56,9 @@ async def test_prompts_reach_facilitators_and_never_members(server: LiveServer) 
     first = await dash.wait_for(of_type("prompt"), timeout=10)
     assert first["prompt"]["kind"] == "group_invite" and first["prompt"]["about"] is None
     assert "pass" in first["prompt"]["text"].lower()
-    named = await dash.wait_for(lambda f: f["type"] == "prompt" and f["prompt"]["id"] == 2, timeout=10)
+    named = await dash.wait_for(
+        lambda f: f["type"] == "prompt" and f["prompt"]["id"] == 2, timeout=10
+    )
     assert named["prompt"]["kind"] == "invite_quieter" and named["prompt"]["about"] == ids[1]
     assert not any(ch.isdigit() for ch in named["prompt"]["text"])
     # Each facilitator's socket gets each prompt once.
@@ -94,7 +98,9 @@ async def test_rounds_rotate_and_only_the_current_member_passes(server: LiveServ
     assert (await ben.wait_for(of_type("error", id="early")))["code"] == "forbidden"
     await ana.send(type="turn", action="pass", id="mine")
     await ana.wait_for(of_type("ack", id="mine"))
-    moved = await cy.wait_for(lambda f: f["type"] == "round" and f["round"] and f["round"]["position"] == 1)
+    moved = await cy.wait_for(
+        lambda f: f["type"] == "round" and f["round"] and f["round"]["position"] == 1
+    )
     assert moved["round"]["current"] == ids[1]
     await dash.send(type="turn", action="next")
     await cy.wait_for(lambda f: f["type"] == "round" and f["round"] and f["round"]["position"] == 2)
@@ -110,7 +116,9 @@ async def test_rounds_rotate_and_only_the_current_member_passes(server: LiveServ
     await dash.wait_for(of_type("ack", id="end"))
     report = (await room.fac.http.get(f"/api/sessions/{room.fac.session_id}/report")).json()
     assert [(r["number"], r["kind"], r["people"], r["led_by"]) for r in report["rounds"]] == [
-        (1, "check_in", 3, "fay"), (2, "go_around", 3, "fay")]
+        (1, "check_in", 3, "fay"),
+        (2, "go_around", 3, "fay"),
+    ]
     assert all(r["ended_s"] is not None for r in report["rounds"])
 
 
@@ -121,9 +129,13 @@ async def test_facilitator_reorders_hands(server: LiveServer) -> None:
     await ben.send(type="hand", raised=True)
     await dash.wait_for(lambda f: f["type"] == "hands" and len(f["queue"]) == 2)
     await dash.send(type="reorder", member=ids[1], position=1)
-    queue = (await dash.wait_for(lambda f: f["type"] == "hands" and f["queue"][0]["person"] == ids[1]))["queue"]
+    queue = (
+        await dash.wait_for(lambda f: f["type"] == "hands" and f["queue"][0]["person"] == ids[1])
+    )["queue"]
     assert [q["reason"] for q in queue] == ["order set by the facilitator"] * 2
-    await ben.wait_for(lambda f: f["type"] == "person" and (f["person"]["hand"] or {}).get("position") == 1)
+    await ben.wait_for(
+        lambda f: f["type"] == "person" and (f["person"]["hand"] or {}).get("position") == 1
+    )
     await ana.send(type="reorder", member=ids[0], position=1, id="r")
     assert (await ana.wait_for(of_type("error", id="r")))["code"] == "forbidden"
 
