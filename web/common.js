@@ -148,14 +148,15 @@ export async function copyText(text, input) {
  * Callbacks: onFrame(frame), onConnection('connecting'|'open'|'reconnecting'),
  * onRefused(ApiError) when the server will not give a ticket (then it stops),
  * onClosed({code, reason}) when the server closed the socket for good (then it stops):
- * 4001 logged out, 4003 removed from the session. Without onClosed those two reach
- * onRefused as a 401 / 403 ApiError instead. The same is dispatched as a `closed`
+ * 4001 logged out, 4003 removed from the session, 4004 the member deleted their data.
+ * Without onClosed those reach onRefused as a 401 / 403 / 410 ApiError instead. The same is dispatched as a `closed`
  * event, and `finalCode` keeps the code. 4002 (role changed) reconnects at once with
  * a new ticket, so the new snapshot brings the new view (RELIABILITY.md S3).
  */
 const FINAL_CLOSES = {
   4001: [401, 'You logged out, so this page stopped following the session.'],
   4003: [403, 'A facilitator removed you from this session.'],
+  4004: [410, 'Your data was deleted, so this page stopped following the session.'],
 };
 const CLOSE_ROLE_CHANGED = 4002;
 

@@ -116,6 +116,12 @@ function apply(frame) {
       mergePerson(frame.person);
       timeline.person(frame.person);
       break;
+    case 'forget':
+      // A member deleted their data (DOMAIN.md E9): they vanish from every view here.
+      state.people.delete(frame.person);
+      state.seenAt.delete(frame.person);
+      timeline.forget(frame.person);
+      break;
     case 'hands':
       state.hands = frame.queue;
       renderQueue();

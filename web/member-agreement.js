@@ -117,11 +117,16 @@ export class ProposeForm {
 export class ConsentChoice {
   #send;
   #onSent;
+  #erase;
   #tracked = null;
 
-  constructor({ send, onSent = () => {} }) {
+  /** erase() -> Promise: delete everything held about the member, when they ask for it too. */
+  constructor({ send, onSent = () => {}, erase = null }) {
     this.#send = send;
     this.#onSent = onSent;
+    this.#erase = erase;
+    $('withdraw-delete').closest('.check').hidden = !erase;
+    $('withdraw-delete-hint').hidden = !erase;
     $('withdraw').addEventListener('click', () => this.#confirming(true));
     $('withdraw-cancel').addEventListener('click', () => this.#confirming(false));
     $('withdraw-yes').addEventListener('click', () => this.#set(false, $('withdraw-yes')));
@@ -148,6 +153,7 @@ export class ConsentChoice {
 
   #confirming(on, moveFocus = true) {
     $('withdraw-confirm').hidden = !on;
+    if (!on) $('withdraw-delete').checked = false;
     $('withdraw').hidden = on;
     if (!moveFocus) return;
     if (on) $('withdraw-confirm-h').focus();
@@ -156,8 +162,13 @@ export class ConsentChoice {
 
   async #set(on, button) {
     button.disabled = true;
-    await this.#send({ type: 'consent', on });
+    const erase = !on && this.#erase && $('withdraw-delete').checked;
+    const sent = await this.#send({ type: 'consent', on });
     button.disabled = false;
+    if (sent && erase) {
+      await this.#erase();
+      return;
+    }
     this.#onSent();
   }
 }

@@ -4,6 +4,11 @@ import { api } from '/static/common.js';
 
 const $ = (id) => document.getElementById(id);
 
+/**
+ * getKey() -> the member key or null; forget() after a deletion (this browser lets go of
+ * the member). Returns { refresh, erase }: refresh() shows the card once a key is held;
+ * erase() deletes everything, as the card's own "Delete my data" does.
+ */
 export function setUpMyData(getKey, forget) {
   const card = $('my-data');
   const say = (text) => { $('data-status').textContent = text; };
@@ -32,17 +37,19 @@ export function setUpMyData(getKey, forget) {
     $('data-delete-confirm').hidden = true;
     $('data-delete').focus();
   });
-  $('data-delete-yes').addEventListener('click', async () => {
+  const erase = async () => {
     try {
       await api('/api/members/delete', { method: 'POST', body: { member_key: getKey(), confirm: true } });
-      forget();
       $('data-delete-confirm').hidden = true;
       say('Your data has been deleted. Thank you for being part of the group.');
       $('data-download').disabled = true;
       $('data-delete').disabled = true;
+      forget();
     } catch (err) {
+      card.hidden = false;
       say(`Could not delete your data: ${err.message}`);
     }
-  });
-  return refresh;
+  };
+  $('data-delete-yes').addEventListener('click', erase);
+  return { refresh, erase };
 }

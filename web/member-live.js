@@ -4,6 +4,7 @@ import { renderHeadline } from '/static/headline.js';
 import { MicSwitch } from '/static/member-mic.js';
 import { RoundCard, LeadChoice, renderShareTimer } from '/static/member-round.js';
 import { ProposeForm, ConsentChoice, renderConfidentialityNote } from '/static/member-agreement.js';
+import { ConcernForm } from '/static/member-concern.js';
 import { PulseCards } from '/static/member-pulse.js';
 
 const $ = (id) => document.getElementById(id);
@@ -34,16 +35,20 @@ export class MemberLive {
    * callbacks: onLive() at a snapshot that lets the member in, onWaiting() at one that
    * says they wait to be let in, onRemoved() when a facilitator removed them,
    * onRefused(ApiError, sessionId) when no ticket is given. leadKey: where this device
-   * keeps the member's co-facilitation choice for the group.
+   * keeps the member's co-facilitation choice for the group. eraseMyData(): delete
+   * everything held about this member (offered when they withdraw consent).
    */
-  constructor({ onLive, onWaiting = () => {}, onRemoved = () => {}, onRefused, leadKey }) {
+  constructor({ onLive, onWaiting = () => {}, onRemoved = () => {}, onRefused, leadKey, eraseMyData }) {
     Object.assign(this, { onLive, onWaiting, onRemoved, onRefused });
     const send = (message) => this.socket?.send(message) ?? Promise.resolve(false);
     this.round = new RoundCard({ send });
     this.lead = new LeadChoice({ storageKey: leadKey, send, isOpen: () => Boolean(this.socket?.isOpen) });
     this.propose = new ProposeForm({ send });
     this.pulses = new PulseCards({ send, lastError: () => this.lastError });
-    this.consent = new ConsentChoice({ send, onSent: () => { if (this.me && this.session) this.#render(); } });
+    this.concern = new ConcernForm({ send });
+    this.consent = new ConsentChoice({
+      send, erase: eraseMyData, onSent: () => { if (this.me && this.session) this.#render(); },
+    });
     this.#wireSpeakButton();
     $('hand').addEventListener('click', () => this.#act($('hand'), { type: 'hand', raised: !this.me?.hand }));
     $('listening').addEventListener('click', () => this.#act($('listening'), { type: 'listening', on: !this.me?.listening }));
@@ -63,14 +68,18 @@ export class MemberLive {
     this.ended = false;
     this.sessionId = sessionId;
     this.pulses.setSession(sessionId);
-    for (const [id, hidden] of [['controls', false], ['mic', false], ['choices', false], ['propose', false], ['ended', true], ['removed-card', true]]) $(id).hidden = hidden;
+    for (const [id, hidden] of [['controls', false], ['mic', false], ['choices', false], ['propose', false], ['concern', false], ['ended', true], ['removed-card', true], ['deleted-card', true]]) $(id).hidden = hidden;
     this.socket = new LiveSocket({
       sessionId,
       as: 'member',
       onFrame: (frame) => this.#apply(frame),
       onConnection: (phase) => this.#connection(phase),
       onRefused: (err) => this.onRefused(err, sessionId),
-      onClosed: ({ code, message }) => (code === 4003 ? this.removed() : this.#stopped(message)),
+      onClosed: ({ code, message }) => {
+        if (code === 4003) this.removed();
+        else if (code === 4004) this.deleted();
+        else this.#stopped(message);
+      },
     });
     this.socket.start();
   }
@@ -83,6 +92,16 @@ export class MemberLive {
     $('removed-card').hidden = false;
     this.onRemoved();
     $('removed-card').focus();
+  }
+
+  /** The member deleted their data: this page stops following the session and says so. */
+  deleted() {
+    this.#shutDown();
+    showStatus('');
+    for (const id of ['live', 'waiting-card', 'ended', 'removed-card']) $(id).hidden = true;
+    $('deleted-card').hidden = false;
+    this.onRemoved();
+    $('deleted-card').focus();
   }
 
   /** The server closed the socket for good for another reason (4001): stop and say why. */
@@ -105,7 +124,7 @@ export class MemberLive {
   /** Show the session as over; nothing more is sent (RELIABILITY.md F7). */
   end() {
     this.#shutDown();
-    for (const id of ['controls', 'mic', 'choices', 'propose', 'called', 'waiting-card', 'cofac-notice']) $(id).hidden = true;
+    for (const id of ['controls', 'mic', 'choices', 'propose', 'concern', 'called', 'waiting-card', 'cofac-notice']) $(id).hidden = true;
     $('ended').hidden = false;
     this.round.set(null);
     if (this.session) this.#render();

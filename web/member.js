@@ -42,6 +42,7 @@ const live = new MemberLive({
   },
   onRefused: refused,
   leadKey: keys.lead,
+  eraseMyData: () => myData.erase(),
 });
 
 async function loadInvite() {
@@ -100,7 +101,7 @@ async function join(event) {
     showAgreementUpdated(false);
     const key = answer.member_key ?? sent;
     if (key) store.set(keys.member, key);
-    refreshMyData();
+    myData.refresh();
     store.set(keys.name, answer.member.display_name);
     store.set(keys.session, answer.session_id);
     showStatus('');
@@ -160,9 +161,9 @@ async function hasEnded(sessionId) {
 }
 
 // "Your data" shows once this browser holds a member key for the group.
-const refreshMyData = setUpMyData(() => store.get(keys.member), () => {
+const myData = setUpMyData(() => store.get(keys.member), () => {
   for (const key of Object.values(keys)) store.remove(key);
-  live.socket?.stop?.();
+  if (live.sessionId) live.deleted();
 });
 
 $('join').addEventListener('submit', join);

@@ -67,6 +67,11 @@ export class Timeline {
     }
   }
 
+  /** Someone deleted their data: drop their lane and everything known of it. */
+  forget(person) {
+    this.#segs.delete(person);
+  }
+
   /** The session ended: close whatever is still open at `now`. */
   closeAll(now) {
     for (const person of this.#segs.keys()) this.#closeOpen(person, now);

@@ -13,6 +13,7 @@ from app.realtime.room import NotLive, Room, Spec, start_spec
 from app.services.errors import ServiceError
 
 CLOSE_REMOVED = 4003  # removed from the session by a facilitator
+CLOSE_DELETED = 4004  # the member deleted their data (DOMAIN.md E9)
 CLOSE_ROLE = 4002  # role changed: reconnect with a new ticket (RELIABILITY.md S3)
 
 

@@ -6,6 +6,7 @@ viewer may see (DOMAIN.md E6). Enqueueing never waits on a socket.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from app.domain.clock import Micros, to_s
@@ -64,11 +65,11 @@ class Fanout:
         if conn.viewer.is_facilitator:
             frame["people"] = [
                 view.person(pid, self._is_connected(pid), for_member=False)
-                for pid in room.engine.persons
+                for pid in self._shown(room.engine.persons)
             ]
             frame["hands"] = view.hands()
             frame["group"] = view.headline()
-            frame["timeline"] = view.timeline()
+            frame["timeline"] = [s for s in view.timeline() if s["person"] not in room.deleted]
             frame["prompts"] = view.prompts()
             frame["waiting"] = self._waiting()
         else:
@@ -80,6 +81,14 @@ class Fanout:
         if you in room.waiting:
             frame["group"] = frame["round"] = None
         conn.send(frame, room.seq)
+
+    def _shown(self, pids: Iterable[str]) -> list[str]:
+        """Everyone but members who deleted their data (DOMAIN.md E9): gone from every view."""
+        return [pid for pid in pids if pid not in self.room.deleted]
+
+    def forget(self, pid: str) -> None:
+        """Tell the facilitators' pages to drop someone who deleted their data."""
+        self.to_staff({"type": "forget", "person": pid})
 
     def _names(self) -> dict[str, str]:
         return {pid: p.name for pid, p in self.room.engine.persons.items()}
@@ -104,7 +113,7 @@ class Fanout:
         if not room.connections:
             return  # e.g. folding the stored log when a room opens: nobody to tell
         view = View(room.engine, room.engine.now)
-        people = list(dict.fromkeys(c.person for c in changes if c.kind in PERSON_KINDS and c.person))
+        people = self._shown(dict.fromkeys(c.person for c in changes if c.kind in PERSON_KINDS and c.person))
         hands = any(c.kind == "hand" for c in changes)
         called = {c.person for c in changes if c.kind == "hand" and c.detail.get("reason") == "called"}
         sessions = [c for c in changes if c.kind == "session"]
@@ -150,7 +159,7 @@ class Fanout:
 
     def connection_changed(self, pid: str) -> None:
         room = self.room
-        if pid not in room.engine.persons:
+        if pid not in room.engine.persons or pid in room.deleted:
             return
         view = View(room.engine, max(room.engine.now, room.session_time()))
         frame = {"type": "person", "person": view.person(pid, self._is_connected(pid), False)}
@@ -171,7 +180,7 @@ class Fanout:
             if conn.viewer.is_facilitator:
                 if staff is None:
                     staff = {"type": "airtime", "elapsed_s": to_s(view.now),
-                             "people": [view.figures(pid) for pid in room.engine.persons],
+                             "people": [view.figures(pid) for pid in self._shown(room.engine.persons)],
                              "group": view.headline()}  # fmt: skip
                 conn.send(staff, room.seq)
             elif conn.viewer.person_id not in room.waiting:

@@ -226,7 +226,8 @@ class Room:
     async def forget_person(self, person_id: str) -> None:
         """A member's data was deleted: they leave now and are left out of this report."""
         self.deleted.add(person_id)
-        self.close_person(person_id, 4003)
+        self.close_person(person_id, 4004)  # actions.CLOSE_DELETED
+        self.fanout.forget(person_id)
         person = self.engine.persons.get(person_id)
         if person is not None and person.present and self.state is not SessionState.ENDED:
             with contextlib.suppress(NotLive):
