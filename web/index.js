@@ -1,41 +1,12 @@
-// Entry page for organisers and facilitators: first-run setup, login, accounts, groups.
+// Entry page for organisers and facilitators: first-run setup, login, accounts, groups, concerns.
 import { api, el, fill, showStatus, showError, copyText } from '/static/common.js';
+import { concernsSection } from '/static/concerns-inbox.js';
+import { DEFAULT_DESCRIPTION, field, form } from '/static/home-forms.js';
+import { organiserGroups } from '/static/organiser-groups.js';
 
 const view = document.getElementById('view');
 const title = document.getElementById('title');
 const account = document.getElementById('account');
-
-const DEFAULT_DESCRIPTION = 'Airtime notes when each person starts and stops speaking, so the '
-  + 'facilitator can help everyone get a fair chance to talk. It never records audio or words. '
-  + 'You see only your own numbers; the facilitator sees everyone\'s. You can choose to listen '
-  + 'or pause your tracking at any time.';
-
-function field(id, label, props = {}, hint = null) {
-  const control = el(props.multiline ? 'textarea' : 'input',
-    { id, name: id, ...props, multiline: null, 'aria-describedby': hint ? `${id}-hint` : null });
-  return el('div', { class: 'field' },
-    el('label', { for: id, text: label }),
-    control,
-    hint && el('p', { class: 'hint', id: `${id}-hint`, text: hint }));
-}
-
-function form(heading, fields, submitLabel, action) {
-  const node = el('form', { class: 'card' },
-    el('h2', { text: heading }), fields, el('button', { type: 'submit', class: 'primary', text: submitLabel }));
-  node.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const button = node.querySelector('button[type=submit]');
-    button.disabled = true;
-    try {
-      await action(Object.fromEntries(new FormData(node)), node);
-    } catch (err) {
-      showError(err);
-    } finally {
-      button.disabled = false;
-    }
-  });
-  return node;
-}
 
 function credentialFields(prefix, newPassword) {
   return [
@@ -100,7 +71,7 @@ async function showHome(me) {
   fill(account,
     el('span', { class: 'muted', text: `${me.username} · ${role}` }),
     el('button', { type: 'button', text: 'Log out', onclick: logOut }));
-  fill(view, el('p', { class: 'muted', text: `You are logged in as ${role.toLowerCase()}.` }));
+  fill(view, el('p', { class: 'muted', text: `You are logged in as ${role.toLowerCase()}.` }), concernsSection());
   if (me.role === 'organiser') await showOrganiser();
   else await showFacilitator();
 }
@@ -117,11 +88,15 @@ async function logOut() {
 
 async function showOrganiser() {
   const list = el('ul', { class: 'plain-list', id: 'users' });
+  const groups = organiserGroups();
   const refresh = async () => {
     const users = await api('/api/users');
     fill(list, users.map((u) => el('li', {}, el('strong', { text: u.username }), ` — ${u.role}`)));
+    await groups.refresh(users.filter((u) => u.role === 'facilitator').map((u) => u.username));
   };
   view.append(
+    groups.section,
+    groups.create,
     el('section', { class: 'card', 'aria-labelledby': 'users-h' },
       el('h2', { id: 'users-h', text: 'Accounts' }), list),
     form('Add a facilitator account', credentialFields('new', true), 'Add facilitator', async (data, node) => {

@@ -2,6 +2,7 @@
 // in minutes and sent in seconds; every other value goes to the API as it is.
 import { api, showStatus } from '/static/common.js';
 import { showGroupHeading, showLoadError } from '/static/group-page.js';
+import { showContacts } from '/static/settings-contacts.js';
 
 const $ = (id) => document.getElementById(id);
 const groupId = location.pathname.match(/^\/groups\/([^/]+)\/settings/)?.[1];
@@ -100,7 +101,9 @@ async function boot() {
     form.hidden = false;
   } catch (err) {
     showLoadError(err);
+    return;
   }
+  await showContacts(groupId);
 }
 
 boot();
