@@ -301,6 +301,7 @@ class SessionEngine(Facilitation):
         raised = p.hand_raised_at
         assert raised is not None
         p.hand_wait_total += self.now - raised
+        p.hand_waits.append((raised, self.now))
         p.hand_raised_at = None
         if self.manual_queue is not None and not any(q.hand_up for q in self.persons.values()):
             self.manual_queue = None

@@ -90,6 +90,7 @@ class Person:
     hand_order: int = 0
     hand_raises: int = 0
     hand_wait_total: Micros = 0
+    hand_waits: list[tuple[Micros, Micros]] = field(default_factory=list)  # (raised, lowered), for the report
 
     @property
     def tracked(self) -> bool:

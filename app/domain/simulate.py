@@ -7,6 +7,7 @@ from typing import Any
 from app.domain.engine import SessionEngine
 from app.domain.events import Role
 from app.domain.report import build_report
+from app.domain.report_details import report_details
 from app.domain.scenario import Scenario
 
 
@@ -20,8 +21,13 @@ def engine_for(scenario: Scenario) -> SessionEngine:
     return engine
 
 
-def simulate(scenario: Scenario) -> dict[str, Any]:
-    """Run every event and return the SCENARIO.md report."""
+def simulate(scenario: Scenario, details: bool = False) -> dict[str, Any]:
+    """Run every event and return the SCENARIO.md report (with what the charts draw, if asked)."""
     engine = engine_for(scenario)
     engine.apply_all(scenario.events)
-    return build_report(engine, scenario.members, scenario.facilitator)
+    report = build_report(engine, scenario.members, scenario.facilitator)
+    if details:
+        people = scenario.members + ([scenario.facilitator] if scenario.facilitator else [])
+        now = engine.ended_at if engine.ended_at is not None else engine.now
+        report["details"] = report_details(engine, people, now)
+    return report

@@ -20,6 +20,7 @@ from app.domain.engine import DomainError, SessionEngine
 from app.domain.events import Event, Kind, Role, Source
 from app.domain.prompts import follow_through
 from app.domain.report import build_report
+from app.domain.report_details import report_details
 from app.domain.rounds import round_summary
 from app.models.sessions import SessionState
 from app.realtime.broker import Broker, Entry, Subscription
@@ -297,6 +298,7 @@ class Room:
             entry |= {"id": prompt.id, "outcome": log.outcomes.get(prompt.id),
                       "followed_through": follow_through(engine, prompt, now)}  # fmt: skip
         report["rounds"] = [round_summary(r, engine.persons) for r in engine.rounds]
+        report["details"] = report_details(engine, members + facilitators[:1], now)
         if self.deleted:
             report["group"]["includes_removed_member"] = True  # figures kept as they were (E9)
         return {"session_id": self.info.session_id} | report

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, select
 
+from app.domain.report_details import without_raw
 from app.domain.rules import GroupSettings
 from app.models import Group, LiveSession, RuleProposal, SessionEvent, SessionPerson, SessionReport
 from app.models.concerns import Concern
@@ -54,11 +55,23 @@ def _count_delete(db: Session, statement: object) -> int:
     return int(result.rowcount or 0)
 
 
+def _drop_raw_details(db: Session, session_ids: list[str]) -> None:
+    """The stored reports' timelines come from the raw events, so they go with them."""
+    for stored in db.exec(select(SessionReport).where(col(SessionReport.session_id).in_(session_ids))):
+        body = json.loads(stored.body)
+        details = body.get("details")
+        if details and not details.get("raw_purged"):
+            body["details"] = without_raw(details)
+            stored.body = json.dumps(body)
+            db.add(stored)
+
+
 def _purge_group(db: Session, group: Group, rules: GroupSettings, now: datetime) -> Purged:
     done = Purged()
     old = _ended_before(db, group, now - timedelta(days=rules.retain_events_days))
     if old:
         done.events = _count_delete(db, delete(SessionEvent).where(col(SessionEvent.session_id).in_(old)))
+        _drop_raw_details(db, old)
     older = _ended_before(db, group, now - timedelta(days=rules.retain_reports_days))
     if older:
         done.reports = _count_delete(db, delete(SessionReport).where(col(SessionReport.session_id).in_(older)))

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
+from app.domain.report_details import without_person
 from app.models import (
     ConsentRecord,
     Group,
@@ -108,6 +109,8 @@ def delete_member(db: Session, member: Member) -> list[str]:
             body = json.loads(stored.body)
             theirs = [m for m in body.get("members", []) if m.get("id") == member.id]
             body["members"] = [m for m in body.get("members", []) if m.get("id") != member.id]
+            if "details" in body:
+                body["details"] = without_person(body["details"], member.id)
             body["group"]["includes_removed_member"] = True
             # Attendance across sessions stays as it was (group insights count it).
             if any(m.get("status") not in ("absent", None) for m in theirs):
