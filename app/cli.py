@@ -6,7 +6,7 @@ import json
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -28,6 +28,7 @@ def simulate(
     file: Annotated[Path, typer.Argument(help="scenario JSON (or RTTM with --rttm); - for stdin")],
     rttm: Annotated[bool, typer.Option("--rttm", help="read an RTTM diarization file")] = False,
     duration: Annotated[str | None, typer.Option(help="session length in seconds (RTTM)")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="also write the visual report to this HTML file")] = None,
 ) -> None:
     """Run a session scenario through the engine and print the report JSON."""
     name = "stdin" if str(file) == "-" else str(file)
@@ -49,7 +50,24 @@ def simulate(
         scenario = parse_rttm(text, length) if rttm else parse_scenario(text)
     except ScenarioError as exc:
         fail(f"{name}: {exc}")
-    typer.echo(json.dumps(run_simulation(scenario), indent=2))
+    report = run_simulation(scenario, details=html is not None)
+    if html is not None:
+        write_html_report(report, html, name)
+        report = {key: value for key, value in report.items() if key != "details"}
+    typer.echo(json.dumps(report, indent=2))
+
+
+def write_html_report(report: dict[str, Any], out: Path, source: str) -> None:
+    """The same report page as the app's, as one offline file."""
+    from app.reports.files import standalone_html
+    from app.settings import REPO_ROOT
+
+    page = standalone_html(report, REPO_ROOT / "web", "Session report", f"from {Path(source).name}")
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out}: cannot write: {exc.strerror or exc}")
+    typer.echo(f"wrote the report to {out}", err=True)
 
 
 @cli.command()
@@ -116,6 +134,24 @@ def demo(
     from app.demo import run_demo
 
     run_demo(port, members)
+
+
+@cli.command("import")
+def import_rttm(
+    file: Annotated[Path, typer.Argument(help="RTTM diarization file; - for stdin")],
+    session: Annotated[str | None, typer.Option(help="the open session's id")] = None,
+    confirm_consent: Annotated[bool, typer.Option(
+        "--confirm-consent", help="everyone recorded agreed to the group's agreement")] = False,
+    duration: Annotated[str | None, typer.Option(help="session length in seconds")] = None,
+    name: Annotated[list[str] | None, typer.Option(help="LABEL=NAME: a speaker's name")] = None,
+) -> None:
+    """Import an RTTM file's speaker turns into an open session, which then ends with its report."""
+    from app.cli_import import BadOption, run_import
+
+    try:
+        typer.echo(run_import(file, session, duration, name or [], confirm_consent))
+    except BadOption as exc:
+        fail(str(exc))
 
 
 def main() -> None:

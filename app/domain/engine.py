@@ -190,11 +190,26 @@ class SessionEngine(Facilitation):
             return []
         return self._depart(p, ev.t, "left")
 
+    def speech_refusal(self, p: Person, on: bool) -> str | None:
+        """Why a speaking change for p cannot count now, in words; None if it can.
+
+        The one check for every source (D1-D3): present, tracked (E2), not paused (E5),
+        and, to start speaking, the confidentiality statement read (E3)."""
+        if not p.present:
+            return f"{p.name} is not in the session right now"
+        if not p.tracked:
+            return f"{p.name} has not consented to tracking"
+        if on and p.paused:
+            return f"{p.name} has paused their tracking"
+        if on and self.awaiting_confidentiality:
+            return "the confidentiality statement has not been marked read yet"
+        return None
+
     def _on_speaking(self, ev: Event, p: Person | None) -> list[Change]:
         assert p is not None
-        if not self._active(p):
+        if self.speech_refusal(p, bool(ev.on)) is not None:
             return []
-        if ev.on and not p.speaking and not p.paused and not self.awaiting_confidentiality:
+        if ev.on and not p.speaking:
             return self._open_segment(p, ev.t, ev.source or Source.DEVICE)
         if not ev.on and p.speaking:
             floor = max(p.seg_start or 0, ev.t - MAX_RETRO_CLOSE)

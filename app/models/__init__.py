@@ -5,6 +5,7 @@ from app.models.agreements import Agreement, ConsentRecord, RuleProposal
 from app.models.audit import AuditRecord
 from app.models.concerns import Concern, GroupContacts
 from app.models.groups import Group, GroupFacilitator
+from app.models.ingest import IngestKey
 from app.models.members import Member, MemberCredential
 from app.models.pulses import Pulse
 from app.models.sessions import (
@@ -25,6 +26,7 @@ __all__ = [
     "Group",
     "GroupContacts",
     "GroupFacilitator",
+    "IngestKey",
     "LeaderTurn",
     "LiveSession",
     "Member",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import json
+from collections.abc import Awaitable, Callable, Sequence
 
 from app.domain.events import Kind, Role, Source
 from app.domain.rounds import rotate
@@ -50,8 +51,43 @@ async def on_speaking(room: Room, conn: Connection, msg: m.Speaking) -> None:
         specs = [Spec(Kind.SPEAKING, p.id, False, Source.TAP) for p in room.engine.persons.values()
                  if p.speaking and p.seg_source is Source.TAP and p.id != target]  # fmt: skip
     source = Source.TAP if tapped else Source.DEVICE
-    specs.append(Spec(Kind.SPEAKING, target, msg.on, source, ago_us=0 if tapped else msg.ago_ms * 1000))
+    specs.append(speaking_spec(target, msg.on, source, 0 if tapped else msg.ago_ms))
     await room.submit(specs, actor=conn.viewer.person_id)
+
+
+def speaking_spec(person: str, on: bool, source: Source, ago_ms: int = 0) -> Spec:
+    """A speaking change, back-dated by its source's detection delay (DOMAIN.md D4)."""
+    return Spec(Kind.SPEAKING, person, on, source, ago_us=ago_ms * 1000)
+
+
+async def on_speaker_changes(room: Room, changes: Sequence[m.SpeakerChange]) -> int:
+    """Speaker changes from a conferencing system or a room diarizer (DOMAIN.md D3), with the
+    checks every source gets; if one would not count, none is applied. Returns the last seq."""
+    _live(room)
+    if room.engine.awaiting_confidentiality:
+        raise Refused("invalid", "the confidentiality statement has not been marked read yet")
+    specs = []
+    for i, change in enumerate(changes):
+        person = room.engine.persons[_speaker(room, change.speaker, f"changes[{i}].speaker")]
+        refusal = room.engine.speech_refusal(person, change.speaking)
+        if refusal is not None:
+            raise Refused("invalid", f"changes[{i}]: {refusal}")
+        specs.append(speaking_spec(person.id, change.speaking, Source.EXTERNAL, change.ago_ms))
+    return await room.submit(specs, actor="ingest")
+
+
+def _speaker(room: Room, speaker: str, place: str) -> str:
+    """A person of the session by id, or else by display name (ignoring case and spacing)."""
+    persons = {pid: p for pid, p in room.engine.persons.items() if pid not in room.deleted}
+    if speaker in persons:
+        return speaker
+    wanted = " ".join(speaker.split()).casefold()
+    found = [pid for pid, p in persons.items() if p.name.casefold() == wanted]
+    if len(found) != 1:
+        problem = "more than one person has that name; send their id" if found else (
+            "nobody here has that name or id")  # fmt: skip
+        raise Refused("unknown_person", f"{place}: {json.dumps(speaker)}: {problem}")
+    return found[0]
 
 
 async def on_heartbeat(room: Room, conn: Connection, msg: m.Heartbeat) -> None:

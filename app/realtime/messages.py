@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 ClientId = Annotated[str, Field(min_length=1, max_length=64)]
 PersonId = Annotated[str, Field(min_length=1, max_length=64)]
+AgoMs = Annotated[int, Field(ge=0, le=2000)]  # DOMAIN.md D4: back-dating, at most 2 s
+MAX_CHANGES = 100  # speaker changes in one ingest request (docs/ingest.md)
 
 
 class Inbound(BaseModel):
@@ -24,7 +26,23 @@ class Speaking(Inbound):
     type: Literal["speaking"]
     on: bool
     member: PersonId | None = None  # facilitators marking someone (DOMAIN.md D2)
-    ago_ms: Annotated[int, Field(ge=0, le=2000)] = 0  # DOMAIN.md D4
+    ago_ms: AgoMs = 0  # DOMAIN.md D4
+
+
+class SpeakerChange(BaseModel):
+    """One speaker change from a conferencing system or a room diarizer (DOMAIN.md D3)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    speaker: PersonId  # a person's id, or their display name in this session
+    speaking: bool
+    ago_ms: AgoMs = 0
+
+
+class SpeakerChanges(BaseModel):
+    """The body of `POST /api/sessions/{id}/ingest`: changes in the order they happened."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    changes: Annotated[list[SpeakerChange], Field(min_length=1, max_length=MAX_CHANGES)]
 
 
 class Heartbeat(Inbound):

@@ -13,15 +13,12 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from app.domain.clock import US_PER_S, Micros
 from app.domain.engine import DomainError, SessionEngine
 from app.domain.events import Event, Kind, Role, Source
-from app.domain.prompts import follow_through
-from app.domain.report import build_report
-from app.domain.report_details import report_details
-from app.domain.rounds import round_summary
+from app.domain.session_report import session_report
 from app.models.sessions import SessionState
 from app.realtime.broker import Broker, Entry, Subscription
 from app.realtime.codec import event_from_bytes, event_to_bytes
@@ -50,6 +47,16 @@ class Spec:
     ref: int | None = None
     data: dict[str, Any] | None = None
     at_us: Micros | None = None  # close a segment at this session time (after a restart)
+
+
+class StoredEvents(Protocol):
+    """What a write that stores its own events returns: those events, in order."""
+
+    @property
+    def events(self) -> list[Event]: ...
+
+
+Stored = TypeVar("Stored", bound=StoredEvents)
 
 
 def start_spec() -> Spec:
@@ -195,6 +202,19 @@ class Room:
         return Event(t, spec.kind, spec.person, spec.on, spec.source, at, spec.inferred,
                      self._written, actor, spec.ref, spec.data)  # fmt: skip
 
+    async def append_stored(self, write: Callable[[], Stored]) -> Stored:
+        """Publish a stretch of log that `write` stamped and stored itself, in one transaction
+        (an RTTM import, DOMAIN.md D3); nothing else is stamped meanwhile."""
+        async with self._write_lock:
+            done = await asyncio.to_thread(write)
+            if done.events:
+                self._written, self._last_t = done.events[-1].seq, done.events[-1].t
+                if any(ev.kind is Kind.END for ev in done.events):
+                    self.info.state = SessionState.ENDED
+            for ev in done.events:
+                await self.broker.publish(self.info.session_id, Entry(ev.seq, event_to_bytes(ev)))
+            return done
+
     # -- reading --------------------------------------------------------------------
 
     async def _pump(self) -> None:
@@ -288,20 +308,9 @@ class Room:
         members = [p.id for p in engine.persons.values()
                    if p.role is Role.MEMBER and p.id not in self.deleted]  # fmt: skip
         facilitators = [p.id for p in engine.persons.values() if p.role is Role.FACILITATOR]
-        report = build_report(engine, members, facilitators[0] if facilitators else None, now=now)
-        for block, pid in zip(report["members"], members, strict=True):
-            block["id"] = pid
-        if report["facilitator"] is not None:
-            report["facilitator"]["id"] = facilitators[0]
-        log = engine.prompt_log
-        for entry, prompt in zip(report["prompts"], log.issued, strict=True):
-            entry |= {"id": prompt.id, "outcome": log.outcomes.get(prompt.id),
-                      "followed_through": follow_through(engine, prompt, now)}  # fmt: skip
-        report["rounds"] = [round_summary(r, engine.persons) for r in engine.rounds]
-        report["details"] = report_details(engine, members + facilitators[:1], now)
-        if self.deleted:
-            report["group"]["includes_removed_member"] = True  # figures kept as they were (E9)
-        return {"session_id": self.info.session_id} | report
+        facilitator = facilitators[0] if facilitators else None
+        return session_report(engine, self.info.session_id, members, facilitator, now,
+                              removed_member=bool(self.deleted))  # fmt: skip
 
     # -- presence and timed work ----------------------------------------------------
 

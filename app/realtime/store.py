@@ -24,7 +24,7 @@ from app.models import (
 from app.models.common import utcnow
 from app.models.sessions import SessionState
 from app.realtime.codec import event_from_row, event_to_row
-from app.services import agreements, concerns, pulses, rights
+from app.services import agreements, concerns, ingest, pulses, rights
 
 
 @dataclass
@@ -132,6 +132,7 @@ class RoomStore:
                     row.started_at, row.started_epoch = utcnow(), epoch
                 elif state is SessionState.ENDED:
                     row.ended_at = utcnow()
+                    ingest.drop_key(db, session_id)  # keys die with the session (DOMAIN.md D3)
                 db.add(row)
 
     def save_report(self, session_id: str, report: dict[str, Any]) -> None:

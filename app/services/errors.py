@@ -33,3 +33,7 @@ class Conflict(ServiceError):
 
 class Gone(ServiceError):
     status = 410
+
+
+class TooManyRequests(ServiceError):
+    status = 429

@@ -2,7 +2,8 @@
 
 Each route gets a fresh cast: an organiser, the group's facilitator (who is also its
 concerns contact), a facilitator of another group, and a group of five members with an
-open session, one of whom (the member caller) holds a member cookie and key. Callers the
+open session, one of whom (the member caller) holds a member cookie and key, and an
+external source holding the session's ingest key (a bearer header, no cookie). Callers the
 table denies are tried first and must get 401, 403 or 404; then those it allows must get
 past the check (anything but 401, 403 or 404; a body the route cannot use is a 422).
 """
@@ -54,6 +55,9 @@ def cast(client: TestClient, browser: NewBrowser) -> Cast:
     joined = join_member(clients[Caller.MEMBER], group["invite_code"], "Jo")
     for name in ("Ana", "Ben", "Cy", "Di"):  # five members: organisers may see the group's figures
         join_member(browser(), group["invite_code"], name)
+    r = clients[Caller.FACILITATOR].post(f"/api/sessions/{session['id']}/ingest-key")
+    clients[Caller.INGEST] = browser()
+    clients[Caller.INGEST].headers["Authorization"] = f"Bearer {r.json()['key']}"
     with session_scope(client.app.state.db) as db:  # type: ignore[attr-defined]
         concern = concerns.raise_concern(db, group["id"], joined["member"]["id"], "It felt rushed.",
                                          anonymous=True, about_contact=False)  # fmt: skip
