@@ -152,6 +152,10 @@ function groupCard(group) {
       el('a', {
         class: 'button', href: `/groups/${encodeURIComponent(group.id)}/settings`, text: 'Settings',
         'aria-label': `Settings for ${group.name}`,
+      }),
+      el('a', {
+        class: 'button', href: `/groups/${encodeURIComponent(group.id)}/insights`, text: 'Insights',
+        'aria-label': `Insights for ${group.name}`,
       })));
   return card;
 }

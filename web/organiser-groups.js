@@ -34,6 +34,8 @@ function groupCard(group, facilitators) {
   const runBy = el('p', { class: 'muted small', text: facilitatorLine(group.facilitators) });
   const card = el('article', { class: 'card group', 'data-group': group.id, 'aria-labelledby': headingId },
     el('h3', { id: headingId, text: group.name }), runBy, figures,
+    el('p', {}, el('a', { class: 'button', href: `/groups/${encodeURIComponent(group.id)}/insights`,
+      text: 'Insights', 'aria-label': `Insights for ${group.name}` })),
     facilitatorsForm(group, facilitators, (updated) => { runBy.textContent = facilitatorLine(updated.facilitators); }));
   loadFigures(group, figures);
   return card;

@@ -12,9 +12,10 @@ from app.api.schemas import FacilitatorList, NewGroup
 from app.domain.events import Kind
 from app.domain.rules import GroupSettings
 from app.models import Group
+from app.models.common import utcnow
 from app.models.sessions import SessionState
 from app.realtime.room import Spec
-from app.services import groups, insights, rights
+from app.services import group_insights, groups, insights, rights
 from app.services.accounts import user_for_token
 from app.services.errors import Unauthorized
 
@@ -65,6 +66,13 @@ def put_facilitators(group_id: str, body: FacilitatorList, request: Request, db:
 def summary(group_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
     """Figures across the group's sessions, never a member's (E6); organisers: 5+ members."""
     return insights.group_summary(db, user, groups.group_for_staff(db, user, group_id))
+
+
+@router.get("/{group_id}/insights")
+def insights_page(group_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
+    """Per-session trends for the insights page: aggregates only (E6); organisers: 5+ members."""
+    group = groups.group_for_staff(db, user, group_id)
+    return group_insights.group_insights(db, user, group, utcnow())
 
 
 @router.get("/{group_id}/settings")

@@ -29,16 +29,38 @@ def group_size(db: Session, group_id: str) -> int:
     ).one()
 
 
-def group_summary(db: Session, viewer: User, group: Group) -> dict[str, Any]:
-    """Sessions held, attendance, balance and check-ins, for the whole group."""
+def visible_size(db: Session, viewer: User, group: Group) -> int:
+    """The group's member count; raises Forbidden for an organiser and a group under 5 (E6)."""
     members = group_size(db, group.id)
     if viewer.role is AccountRole.ORGANISER and members < MIN_GROUP_FOR_ORGANISERS:
         raise Forbidden(f"group figures are shown to organisers only for groups of "
                         f"{MIN_GROUP_FOR_ORGANISERS} or more members")  # fmt: skip
+    return members
+
+
+def ended_reports(db: Session, group_id: str) -> list[tuple[LiveSession, dict[str, Any]]]:
+    """The group's ended sessions with their stored reports, oldest first."""
     query = (select(LiveSession, SessionReport.body).join(SessionReport)
-             .where(LiveSession.group_id == group.id).where(LiveSession.state == SessionState.ENDED)
-             .order_by(col(LiveSession.started_at)))  # fmt: skip
-    sessions = [_session_figures(session, json.loads(body)) for session, body in db.exec(query)]
+             .where(LiveSession.group_id == group_id).where(LiveSession.state == SessionState.ENDED)
+             .order_by(col(LiveSession.started_at), col(LiveSession.created_at)))  # fmt: skip
+    return [(session, json.loads(body)) for session, body in db.exec(query)]
+
+
+def attended(block: dict[str, Any]) -> bool:
+    """A member's report block says they were there (listening or untracked counts too)."""
+    return block.get("status") not in ("absent", None)
+
+
+def attendance(report: dict[str, Any]) -> int:
+    """Members present in the session, counting those who since deleted their data (E9)."""
+    came = sum(1 for m in report.get("members", []) if attended(m))
+    return came + int((report.get("group") or {}).get("removed_attended", 0))
+
+
+def group_summary(db: Session, viewer: User, group: Group) -> dict[str, Any]:
+    """Sessions held, attendance, balance and check-ins, for the whole group."""
+    members = visible_size(db, viewer, group)
+    sessions = [_session_figures(session, report) for session, report in ended_reports(db, group.id)]
     return {
         "group_id": group.id, "member_count": members, "sessions_held": len(sessions),
         "mean_attendance": _mean(s["attendance"] for s in sessions),
@@ -53,12 +75,11 @@ def group_summary(db: Session, viewer: User, group: Group) -> dict[str, Any]:
 
 def _session_figures(session: LiveSession, report: dict[str, Any]) -> dict[str, Any]:
     group = report.get("group") or {}
-    came = sum(1 for m in report.get("members", []) if m.get("status") not in ("absent", None))
     prompts = report.get("prompts") or []
     return {
         "started_at": session.started_at and session.started_at.isoformat(),
         "duration_s": report.get("duration_s"),
-        "attendance": came + int(group.get("removed_attended", 0)),
+        "attendance": attendance(report),
         "evenness": group.get("evenness"), "gini_normalized": group.get("gini_normalized"),
         "speech_s": group.get("total_speech_s"),
         "prompts": len(prompts),
