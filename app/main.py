@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from app import logs
-from app.api import agreements, auth, concerns, groups, members, sessions
+from app.api import agreements, auth, concerns, groups, imports, ingest, members, reports, sessions
 from app.api.access import enforce
 from app.db import make_engine, migrate, session_scope
 from app.models.common import utcnow
@@ -30,7 +30,9 @@ from app.settings import Settings, get_settings
 PAGES = {"/": "index.html", "/dashboard/{session_id}": "dashboard.html", "/join/{code}": "member.html",
          "/groups/{group_id}/settings": "settings.html",
          "/groups/{group_id}/agreement": "agreement.html",
-         "/how-it-works": "how-it-works.html"}  # fmt: skip
+         "/groups/{group_id}/insights": "insights.html",
+         "/how-it-works": "how-it-works.html",
+         "/sessions/{session_id}/report": "report.html"}  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     checked = [Depends(enforce)]  # the permission table (app/api/access.py), on every route
-    for api in (auth, groups, agreements, members, concerns, sessions):
+    for api in (auth, groups, agreements, members, concerns, sessions, reports, imports, ingest):
         app.include_router(api.router, dependencies=checked)
     app.include_router(ws.router)  # sockets check each message against MESSAGE_ROLES
     _mount_web(app, settings.web_dir)

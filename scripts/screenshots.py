@@ -1,9 +1,11 @@
-"""Screenshots of a live demo session for the docs: docs/img/dashboard.png and member.png.
+"""Screenshots for the docs: docs/img/dashboard.png, member.png, group-insights.png, session-report.png.
 
 Run from the repository with the test dependencies installed:
-    .venv/bin/python scripts/screenshots.py [--wait 150]
+    .venv/bin/python scripts/screenshots.py [--wait 150] [--only live|insights]
 It starts `airtime demo`, lets the simulated members talk past the warm-up, then
 captures the facilitator's dashboard and a member's page in headless Chromium.
+Then it plays six short sessions of a group (scripts/insights_demo.py) and captures
+that group's insights page.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import report_demo  # scripts/report_demo.py, beside this file
+from insights_demo import capture_insights  # scripts/insights_demo.py, beside this file
 from playwright.async_api import async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,14 +74,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wait", type=float, default=150, help="seconds of session before capturing")
     parser.add_argument("--port", type=int, default=8899)
+    parser.add_argument("--only", choices=["live", "insights", "report"], help="just the live session's "
+                        "screenshots, the group insights page, or the session report")  # fmt: skip
     args = parser.parse_args()
-    process, banner = start_demo(args.port)
-    try:
-        asyncio.run(capture(banner, args.wait, ROOT / "docs" / "img"))
-    finally:
-        process.terminate()
-        process.wait(15)
-    print("wrote docs/img/dashboard.png and docs/img/member.png")
+    if args.only in (None, "live"):
+        process, banner = start_demo(args.port)
+        try:
+            asyncio.run(capture(banner, args.wait, ROOT / "docs" / "img"))
+        finally:
+            process.terminate()
+            process.wait(15)
+        print("wrote docs/img/dashboard.png and docs/img/member.png")
+    if args.only in (None, "insights"):
+        capture_insights(ROOT / "docs" / "img", args.port + 1)
+        print("wrote docs/img/group-insights.png")
+    if args.only in (None, "report"):
+        report_demo.main()  # docs/img/session-report.png
 
 
 if __name__ == "__main__":

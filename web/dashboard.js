@@ -373,7 +373,7 @@ function finish() {
   socket.stop();
   sessionClock.running = false;
   $('ended').hidden = false;
-  $('report-link').href = `/api/sessions/${encodeURIComponent(sessionId)}/report`;
+  $('report-link').href = `/sessions/${encodeURIComponent(sessionId)}/report`;
   $('conn').textContent = 'Session ended';
   $('notice').hidden = true;
   $('tiles-hint').hidden = true;

@@ -5,6 +5,7 @@ import { MicSwitch } from '/static/member-mic.js';
 import { RoundCard, LeadChoice, renderShareTimer } from '/static/member-round.js';
 import { ProposeForm, ConsentChoice, renderConfidentialityNote } from '/static/member-agreement.js';
 import { ConcernForm } from '/static/member-concern.js';
+import { showMyReport } from '/static/member-report.js';
 import { PulseCards } from '/static/member-pulse.js';
 
 const $ = (id) => document.getElementById(id);
@@ -126,6 +127,7 @@ export class MemberLive {
     this.#shutDown();
     for (const id of ['controls', 'mic', 'choices', 'propose', 'concern', 'called', 'waiting-card', 'cofac-notice']) $(id).hidden = true;
     $('ended').hidden = false;
+    if (this.sessionId) showMyReport(this.sessionId);
     this.round.set(null);
     if (this.session) this.#render();
   }

@@ -19,7 +19,7 @@ from app.api.deps import AUTH_COOKIE, in_db, member_cookie
 from app.models import User
 from app.models.accounts import AccountRole
 from app.models.concerns import Concern
-from app.services import accounts, groups, rights, sessions
+from app.services import accounts, groups, ingest, rights, sessions
 from app.services.errors import Forbidden, NotFound, ServiceError, Unauthorized
 
 
@@ -33,6 +33,8 @@ class Rule(StrEnum):
     SESSION_PARTY = "session_party"  # those facilitators, and members who joined the session
     MEMBER_KEY = "member_key"  # a member proving who they are with their member key
     CONCERN_CONTACT = "concern_contact"  # the one account a concern was routed to
+    INGEST_KEY = "ingest_key"  # an external source with the session's ingest key (DOMAIN.md D3)
+    SESSION_MEMBER = "session_member"  # members who joined the session (their own numbers)
 
 
 class Caller(StrEnum):
@@ -43,6 +45,7 @@ class Caller(StrEnum):
     FACILITATOR = "facilitator"  # of the group; the concern's contact
     OTHER_FACILITATOR = "other_facilitator"  # of another group
     ORGANISER = "organiser"
+    INGEST = "ingest"  # a conferencing system holding the session's ingest key (Bearer), no cookie
 
 
 ALLOWS: dict[Rule, frozenset[Caller]] = {
@@ -55,6 +58,8 @@ ALLOWS: dict[Rule, frozenset[Caller]] = {
     Rule.SESSION_PARTY: frozenset({Caller.FACILITATOR, Caller.MEMBER}),
     Rule.MEMBER_KEY: frozenset({Caller.MEMBER}),
     Rule.CONCERN_CONTACT: frozenset({Caller.FACILITATOR}),
+    Rule.INGEST_KEY: frozenset({Caller.INGEST}),
+    Rule.SESSION_MEMBER: frozenset({Caller.MEMBER}),
 }
 
 ROUTES: dict[tuple[str, str], Rule] = {
@@ -64,6 +69,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/join/{code}"): Rule.PUBLIC,
     ("GET", "/groups/{group_id}/settings"): Rule.PUBLIC,
     ("GET", "/groups/{group_id}/agreement"): Rule.PUBLIC,
+    ("GET", "/groups/{group_id}/insights"): Rule.PUBLIC,
     ("GET", "/how-it-works"): Rule.PUBLIC,
     ("GET", "/api/setup"): Rule.PUBLIC,
     ("POST", "/api/auth/register"): Rule.PUBLIC,
@@ -77,6 +83,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/groups/{group_id}"): Rule.GROUP_STAFF,
     ("PUT", "/api/groups/{group_id}/facilitators"): Rule.ORGANISER,
     ("GET", "/api/groups/{group_id}/summary"): Rule.GROUP_STAFF,
+    ("GET", "/api/groups/{group_id}/insights"): Rule.GROUP_STAFF,
     ("GET", "/api/groups/{group_id}/settings"): Rule.GROUP_FACILITATOR,
     ("PUT", "/api/groups/{group_id}/settings"): Rule.GROUP_FACILITATOR,
     ("GET", "/api/groups/{group_id}/leaders"): Rule.GROUP_FACILITATOR,
@@ -98,7 +105,15 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/sessions/{session_id}/confidentiality"): Rule.SESSION_FACILITATOR,
     ("POST", "/api/sessions/{session_id}/end"): Rule.SESSION_FACILITATOR,
     ("POST", "/api/sessions/{session_id}/ticket"): Rule.SESSION_PARTY,
+    ("POST", "/api/sessions/{session_id}/import"): Rule.SESSION_FACILITATOR,
+    ("POST", "/api/sessions/{session_id}/ingest-key"): Rule.SESSION_FACILITATOR,
+    ("POST", "/api/sessions/{session_id}/ingest"): Rule.INGEST_KEY,
     ("GET", "/api/sessions/{session_id}/report"): Rule.SESSION_FACILITATOR,
+    ("GET", "/api/sessions/{session_id}/report.csv"): Rule.SESSION_FACILITATOR,
+    ("GET", "/api/sessions/{session_id}/report.html"): Rule.SESSION_FACILITATOR,
+    ("GET", "/api/sessions/{session_id}/my-report"): Rule.SESSION_MEMBER,
+    ("GET", "/api/groups/{group_id}/sessions"): Rule.GROUP_FACILITATOR,
+    ("GET", "/sessions/{session_id}/report"): Rule.PUBLIC,
     ("GET", "/api/sessions/{session_id}/pulses"): Rule.SESSION_FACILITATOR,
     ("GET", "/api/invites/{code}"): Rule.PUBLIC,
     ("POST", "/api/invites/{code}/join"): Rule.PUBLIC,
@@ -114,8 +129,12 @@ async def enforce(request: Request) -> None:
         raise Forbidden("this route has no entry in the permission table")
     if rule is Rule.PUBLIC:
         return
-    body = await _json_body(request) if rule is Rule.MEMBER_KEY else {}
     params = dict(request.path_params)
+    if rule is Rule.INGEST_KEY:  # a bearer key, no cookie: one session's external source
+        bearer, session_id = request.headers.get("authorization"), params["session_id"]
+        await in_db(request.app.state.db, lambda db: ingest.check_key(db, session_id, bearer))
+        return
+    body = await _json_body(request) if rule is Rule.MEMBER_KEY else {}
     auth, cookies = request.cookies.get(AUTH_COOKIE), dict(request.cookies)
     await in_db(request.app.state.db, lambda db: check(db, rule, params, auth, cookies, body))
 
@@ -129,14 +148,13 @@ def check(db: Session, rule: Rule, params: dict[str, str], auth: str | None, coo
         rights.member_by_key(db, key)
         return
     user = accounts.user_for_token(db, auth)
-    if rule is Rule.SESSION_PARTY:
+    if rule in (Rule.SESSION_PARTY, Rule.SESSION_MEMBER):
         session = sessions.require_session(db, params["session_id"])
         member_ok = sessions.member_for_credential(
             db, session.id, cookies.get(member_cookie(session.id))
         )
-        if member_ok is None and not (
-            user is not None and groups.is_facilitator(db, user, session.group_id)
-        ):
+        staff_ok = rule is Rule.SESSION_PARTY and user is not None and groups.is_facilitator(db, user, session.group_id)
+        if member_ok is None and not staff_ok:
             raise NotFound("no such session for this browser; join it through its invite link")
         return
     if user is None:

@@ -24,8 +24,8 @@ from app.models.common import digest, utcnow
 from app.models.sessions import SessionState
 from app.realtime.hub import Hub
 from app.realtime.room import NotLive, Room, Spec, start_spec
-from app.services import accounts, agreements, groups, pulses, rights, sessions
-from app.services.errors import Conflict, Gone, NotFound, Unauthorized
+from app.services import accounts, agreements, groups, pulses, sessions
+from app.services.errors import Conflict, NotFound, Unauthorized
 
 router = APIRouter(prefix="/api", tags=["sessions"])
 
@@ -153,25 +153,6 @@ async def ticket(session_id: str, request: Request, engine: EngineDep, settings:
         raise NotFound("no such session for this browser; join it through its invite link")
 
     return {"ticket": await in_db(engine, work), "expires_in_s": settings.ticket_ttl_s}
-
-
-@router.get("/sessions/{session_id}/report")
-async def report(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> dict[str, Any]:
-    """The participation report (facilitators of the session only); every view is audited."""
-    session, _ = await _facilitated(request, engine, session_id)
-
-    def log_view(db: Session) -> None:
-        rights.audit(db, _user(request, db).id, "report.view", session.group_id, session_id)
-
-    await in_db(engine, log_view)
-    stored = await in_db(engine, lambda db: hub.store.stored_report(session_id))
-    if stored is not None:
-        return stored
-    if session.state is SessionState.ENDED and not await in_db(
-        engine, lambda db: hub.store.last_seq(session_id)[0]
-    ):  # ended, with neither a stored report nor events left: purged (E9)
-        raise Gone("this session's report has passed the group's retention period")
-    return (await _room(hub, session_id)).report()
 
 
 @router.get("/sessions/{session_id}/pulses")

@@ -2,7 +2,7 @@
 
 Everything is keyed by person id, so one member's entries can be dropped when they
 delete their data (`without_person`). The cost is proportional to the session's
-segments and hand raises, plus one sample per person per minute for the
+segments and hand raises, plus at most SAMPLES points per person for the
 cumulative-airtime chart.
 """
 
@@ -16,7 +16,8 @@ from app.domain.engine import SessionEngine
 from app.domain.person import Person, Segment
 from app.domain.views import status
 
-SAMPLE_EVERY: Micros = 60_000_000  # cumulative airtime: one point a minute, and at the end
+SAMPLES = 200  # cumulative airtime: at most this many evenly spaced points per person, and the end
+SECOND: Micros = 1_000_000
 
 
 def report_details(engine: SessionEngine, people: list[str], now: Micros) -> dict[str, Any]:
@@ -46,10 +47,11 @@ def closed_segments(p: Person, now: Micros) -> list[Segment]:
 
 
 def cumulative(pid: str, segments: list[Segment], now: Micros) -> list[dict[str, Any]]:
-    """Airtime so far at each whole minute and at the end."""
+    """Airtime so far at evenly spaced whole seconds (at most SAMPLES of them) and at the end."""
     points, spoken, index = [], 0, 0
     ordered = sorted(segments, key=lambda s: s.start)
-    marks = [*range(0, now, SAMPLE_EVERY), now]
+    step = max(SECOND, -(-now // SAMPLES // SECOND) * SECOND)
+    marks = [*range(0, now, step), now]
     for mark in marks:
         while index < len(ordered) and ordered[index].end <= mark:
             spoken += ordered[index].end - ordered[index].start

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.domain.engine import SessionEngine
 from app.domain.events import Role
+from app.domain.prompts import follow_through
 from app.domain.report import build_report
 from app.domain.report_details import report_details
 from app.domain.scenario import Scenario
@@ -30,4 +31,6 @@ def simulate(scenario: Scenario, details: bool = False) -> dict[str, Any]:
         people = scenario.members + ([scenario.facilitator] if scenario.facilitator else [])
         now = engine.ended_at if engine.ended_at is not None else engine.now
         report["details"] = report_details(engine, people, now)
+        for entry, prompt in zip(report["prompts"], engine.prompt_log.issued, strict=True):
+            entry["followed_through"] = follow_through(engine, prompt, now)
     return report

@@ -16,6 +16,7 @@ from app.domain.rules import WARM_UP_SPEECH
 from app.domain.views import GroupFigures, HandPlace, group_figures, hand_queue, status
 
 TIMELINE_WINDOW = s(600)  # the dashboard's strip shows the last ten minutes
+# web/report-view.js uses the same words for the session report.
 BALANCE_WORDS = ((0.15, "even"), (0.3, "fairly even"), (0.5, "uneven"), (1.01, "very uneven"))
 
 

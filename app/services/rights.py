@@ -23,6 +23,7 @@ from app.models import (
 from app.models.audit import AuditRecord
 from app.models.common import digest
 from app.models.concerns import Concern
+from app.services import group_insights
 from app.services.errors import Forbidden
 
 
@@ -96,6 +97,13 @@ def _scrub_mentions(db: Session, sessions: list[str], member_id: str) -> None:
         db.add(event)
 
 
+def _unnamed(prompt: dict[str, Any], names: set[str]) -> dict[str, Any]:
+    """A stored prompt about a deleted member keeps its time and kind, not its words."""
+    if prompt.get("about") not in names:
+        return prompt
+    return prompt | {"about": None, "text": "A prompt about someone who has since deleted their data."}
+
+
 def delete_member(db: Session, member: Member) -> list[str]:
     """Remove every row about a member (V2); stored reports keep their group figures,
     marked as including a removed member (E9). Returns the sessions they were in."""
@@ -103,6 +111,8 @@ def delete_member(db: Session, member: Member) -> list[str]:
         r.session_id
         for r in db.exec(select(SessionPerson).where(SessionPerson.member_id == member.id))
     ]
+    came_back = group_insights.returned_to(db, member.group_id, member.id)
+    led = set(db.exec(select(LeaderTurn.session_id).where(LeaderTurn.member_id == member.id)))
     for session_id in sessions:
         stored = db.get(SessionReport, session_id)
         if stored is not None:
@@ -111,10 +121,17 @@ def delete_member(db: Session, member: Member) -> list[str]:
             body["members"] = [m for m in body.get("members", []) if m.get("id") != member.id]
             if "details" in body:
                 body["details"] = without_person(body["details"], member.id)
+            names = {m.get("name") for m in theirs} - {None}
+            body["prompts"] = [_unnamed(p, names) for p in body.get("prompts", [])]
             body["group"]["includes_removed_member"] = True
             # Attendance across sessions stays as it was (group insights count it).
             if any(m.get("status") not in ("absent", None) for m in theirs):
                 body["group"]["removed_attended"] = body["group"].get("removed_attended", 0) + 1
+            # So do "came back" and whether a member co-facilitated (group_insights).
+            if session_id in came_back:
+                body["group"]["removed_came_back"] = body["group"].get("removed_came_back", 0) + 1
+            if session_id in led:
+                body["group"]["co_facilitated"] = True
             stored.body = json.dumps(body)
             db.add(stored)
     for table, column in ((SessionEvent, SessionEvent.person), (WsTicket, WsTicket.person_id),

@@ -135,7 +135,7 @@ def test_the_report_has_the_simulate_shape(
     assert r.status_code == 200
     report = r.json()
     assert set(report) == {"session_id", "duration_s", "members", "facilitator", "group", "prompts",
-                           "rounds"}
+                           "rounds", "details"}
     assert report["session_id"] == session["id"]
     assert report["duration_s"] >= 0
     [block] = report["members"]

@@ -87,3 +87,25 @@ def test_bad_rttm_line(tmp_path: Path) -> None:
     result = run("--rttm", str(rttm))
     assert result.returncode == 2
     assert result.stderr == f'{rttm}: line 2: start "x" is not a number\n'
+
+
+def test_writes_the_html_report_too(tmp_path: Path) -> None:
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps(EXAMPLE))
+    out = tmp_path / "report.html"
+    result = run(str(scenario), "--html", str(out))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["group"]["total_speech_s"] == 15.0  # the JSON is printed as before
+    assert result.stderr.strip() == f"wrote the report to {out}"
+    page = out.read_text()
+    assert 'id="report-data"' in page and "vegaEmbed" in page and "/static/" not in page  # one offline file
+    embedded = page.split('id="report-data">', 1)[1].split("</script>", 1)[0]
+    assert [s["person"] for s in json.loads(embedded)["details"]["segments"]] == ["Ana", "Ben"]
+
+
+def test_an_unwritable_html_path_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps(EXAMPLE))
+    result = run(str(scenario), "--html", str(tmp_path / "missing" / "report.html"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "cannot write" in result.stderr

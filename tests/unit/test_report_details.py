@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 from app.domain.report_details import without_person, without_raw
 from app.domain.scenario import parse_scenario
@@ -39,8 +40,17 @@ def test_segments_lanes_and_overlap_are_kept_per_person() -> None:
 def test_cumulative_airtime_ends_at_each_persons_airtime() -> None:
     whole = report()
     points = [p for p in whole["details"]["cumulative"] if p["person"] == "Ana"]
-    assert [(p["t_s"], p["airtime_s"]) for p in points] == [(0.0, 0.0), (60.0, 55.0), (120.0, 60.0), (150.0, 60.0)]
+    at = {p["t_s"]: p["airtime_s"] for p in points}
+    assert (at[0.0], at[5.0], at[35.0], at[60.0], at[120.0], at[150.0]) == (0.0, 0.0, 30.0, 55.0, 60.0, 60.0)
     assert points[-1]["airtime_s"] == whole["members"][0]["airtime_s"]
+
+
+def test_cumulative_airtime_has_at_most_two_hundred_points_a_person() -> None:
+    long = SCENARIO | {"duration_s": 3 * 3600}
+    points = [p for p in simulate(parse_scenario(json.dumps(long)), details=True)["details"]["cumulative"]
+              if p["person"] == "Ana"]  # fmt: skip
+    steps = {round(b["t_s"] - a["t_s"], 3) for a, b in pairwise(points[:-1])}
+    assert len(points) <= 201 and steps == {54.0}
 
 
 def test_hand_waits_include_a_hand_still_up_at_the_end() -> None:
