@@ -77,16 +77,21 @@ def serve(
     reload: Annotated[bool, typer.Option(help="restart when the code changes")] = False,
     certfile: Annotated[Path | None, typer.Option(help="TLS certificate (for phones' microphones)")] = None,
     keyfile: Annotated[Path | None, typer.Option(help="TLS private key")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes (needs Redis and PostgreSQL)")] = 1,
 ) -> None:
     """Run the Airtime server."""
     import uvicorn
 
-    from app.settings import MAX_FRAME_BYTES
+    from app.settings import MAX_FRAME_BYTES, get_settings
 
     if (certfile is None) != (keyfile is None):
         fail("--certfile and --keyfile go together")
+    if workers > 1:
+        problem = get_settings().multi_worker_problem()
+        if problem:
+            fail(f"--workers {workers}: {problem}")
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload,
-                ssl_certfile=certfile, ssl_keyfile=keyfile, proxy_headers=True,
+                ssl_certfile=certfile, ssl_keyfile=keyfile, proxy_headers=True, workers=workers,
                 ws_per_message_deflate=False, ws_max_size=MAX_FRAME_BYTES)  # fmt: skip
 
 

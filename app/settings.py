@@ -43,6 +43,14 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{self.data_dir / 'airtime.db'}"
 
+    def multi_worker_problem(self) -> str | None:
+        """Why several workers cannot share this set-up (RELIABILITY.md V5), or None."""
+        if self.broker_url.startswith("memory://"):
+            return "the in-memory broker serves one process; set AIRTIME_BROKER_URL=redis://…"
+        if self.db_url.startswith("sqlite"):
+            return "SQLite serves one process; set AIRTIME_DATABASE_URL=postgresql+psycopg://…"
+        return None
+
     @property
     def secure_cookies(self) -> bool:
         return bool(self.public_url and self.public_url.startswith("https://"))

@@ -4,8 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
 # Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded),
-# and openssl to make a certificate for the https test.
-apt_install chromium openssl
+# openssl to make a certificate for the https test, and redis-server: the tests start
+# their own on loopback ports for the Redis broker.
+apt_install chromium openssl redis-server
 bootstrap test
 .venv/bin/ruff check app tests bench
 .venv/bin/mypy

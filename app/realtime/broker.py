@@ -47,7 +47,10 @@ class Broker(ABC):
 
     @abstractmethod
     def subscribe(self, topic: str) -> Subscription:
-        """Entries published from the moment of this call on, in order."""
+        """Entries published from the moment of this call on, in order.
+
+        A backend may also deliver earlier entries still in its window (Redis starts
+        from the last entry this process saw); subscribers skip a seq they already have."""
 
     async def close(self) -> None:
         """Release connections."""
@@ -105,5 +108,7 @@ def broker_from_url(url: str) -> Broker:
     if url.startswith("memory://"):
         return MemoryBroker()
     if url.startswith(("redis://", "rediss://")):
-        raise ValueError("the Redis broker is not available in this version; use memory://")
+        from app.realtime.redis_broker import RedisBroker
+
+        return RedisBroker(url)
     raise ValueError(f"unknown broker URL scheme in {url.split(':', 1)[0]!r}")

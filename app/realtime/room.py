@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy.exc import IntegrityError
+
 from app.domain.clock import US_PER_S, Micros
 from app.domain.engine import DomainError, SessionEngine
 from app.domain.events import Event, Kind, Role, Source
@@ -26,6 +28,7 @@ from app.realtime.connection import Connection
 from app.realtime.fanout import Fanout
 from app.realtime.store import RoomInfo, RoomStore, RosterEntry
 
+WRITE_TRIES = 5  # stamping again after another worker took the next sequence number
 log = logging.getLogger("airtime.room")
 
 
@@ -151,24 +154,45 @@ class Room:
     # -- writing ------------------------------------------------------------------
 
     async def submit(self, specs: list[Spec], actor: str | None = None) -> int:
-        """Stamp, store and publish events in order; returns the last seq."""
+        """Stamp, store and publish events in order; returns the last seq.
+
+        Another worker may have taken the next sequence number first (its entry is on its
+        way through the broker): the store refuses the clash, and this worker catches up
+        from the stored log and stamps again, so nothing accepted is lost."""
         async with self._write_lock:
-            if self.state is SessionState.ENDED:
-                raise NotLive("this session has ended")
-            wall = self.clock()
-            state, epoch = self._state_change(specs, wall)
-            before = self._written, self._last_t, self.info.started_epoch
-            try:
-                events = [self._stamp(spec, wall, actor) for spec in specs]
-                await asyncio.to_thread(self.store.append, self.info.session_id, events, state, epoch)
-            except BaseException:  # nothing was stored: no sequence number is spent
-                self._written, self._last_t, self.info.started_epoch = before
-                raise
-            if state is not None:
-                self.info.state, self.info.started_epoch = state, epoch or self.info.started_epoch
-            for ev in events:
-                await self.broker.publish(self.info.session_id, Entry(ev.seq, event_to_bytes(ev)))
-            return self._written
+            for attempt in range(WRITE_TRIES):
+                try:
+                    return await self._submit_once(specs, actor)
+                except IntegrityError:
+                    if attempt == WRITE_TRIES - 1:
+                        raise
+                    await self._catch_up_from_store()
+            raise AssertionError("unreachable")
+
+    async def _catch_up_from_store(self) -> None:
+        for ev in await asyncio.to_thread(self.store.events, self.info.session_id, self.seq):
+            await self._ensure_person(ev)
+            self._apply(ev)
+
+    async def _submit_once(self, specs: list[Spec], actor: str | None) -> int:
+        if self.state is SessionState.ENDED:
+            raise NotLive("this session has ended")
+        if self.seq > self._written:  # other workers wrote since this one last did
+            self._written, self._last_t = self.seq, max(self._last_t, self.engine.now)
+        wall = self.clock()
+        state, epoch = self._state_change(specs, wall)
+        before = self._written, self._last_t, self.info.started_epoch
+        try:
+            events = [self._stamp(spec, wall, actor) for spec in specs]
+            await asyncio.to_thread(self.store.append, self.info.session_id, events, state, epoch)
+        except BaseException:  # nothing was stored: no sequence number is spent
+            self._written, self._last_t, self.info.started_epoch = before
+            raise
+        if state is not None:
+            self.info.state, self.info.started_epoch = state, epoch or self.info.started_epoch
+        for ev in events:
+            await self.broker.publish(self.info.session_id, Entry(ev.seq, event_to_bytes(ev)))
+        return self._written
 
     def _state_change(self, specs: list[Spec], wall: float) -> tuple[SessionState | None, float | None]:
         kinds = {spec.kind for spec in specs}
@@ -185,7 +209,9 @@ class Room:
             t = self._last_t  # session time 0 is the start itself
             self.info.started_epoch = wall
             # The settings in force are part of the log, so a replay uses them (O4).
-            spec = Spec(Kind.START, data=(spec.data or {}) | {"settings": self.engine.settings.as_dict()})
+            # The wall clock of session time 0 lets other workers keep the same session time.
+            spec = Spec(Kind.START, data=(spec.data or {}) | {"settings": self.engine.settings.as_dict(),
+                                                              "epoch": wall})  # fmt: skip
         else:
             t = self.session_time(wall)
         at = None
@@ -278,6 +304,9 @@ class Room:
         self.seq = ev.seq
         if ev.kind is Kind.START:
             self.info.state = SessionState.LIVE
+            epoch = (ev.data or {}).get("epoch")
+            if self.info.started_epoch is None and isinstance(epoch, (int, float)):
+                self.info.started_epoch = float(epoch)  # started by another worker
         if changes:
             self.fanout.changes(changes)
         if ev.kind is Kind.END:
@@ -410,6 +439,8 @@ class Room:
             return
         for pid in list(self.engine.floor.speakers):
             heard = self.last_heard.get(pid)
+            if heard is None and not self.has_socket(pid):
+                continue  # their device talks to another worker, which watches it
             person = self.engine.persons[pid]
             stale = heard is None or wall - heard > self.timings.heartbeat_timeout_s
             if person.seg_source is Source.DEVICE and stale:

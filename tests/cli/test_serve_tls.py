@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import ssl
 import subprocess
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.support.server import LiveServer
+
+AIRTIME = str(Path(sys.executable).parent / "airtime")
 
 
 @pytest.mark.server
@@ -31,3 +35,15 @@ def test_serves_https_with_a_certificate_and_key(tmp_path: Path) -> None:
         assert server.url.startswith("https://")
     finally:
         server.stop()
+
+
+def test_several_workers_are_refused_on_the_embedded_default(tmp_path: Path) -> None:
+    """RELIABILITY.md V5: neither the memory broker nor SQLite can be shared by workers."""
+    env = os.environ | {"AIRTIME_DATA_DIR": str(tmp_path)}
+    memory = subprocess.run([AIRTIME, "serve", "--workers", "2"], capture_output=True, text=True, env=env,
+                            timeout=30, check=False)  # fmt: skip
+    assert memory.returncode == 2 and memory.stderr.count("\n") == 1 and "in-memory broker" in memory.stderr
+    redis_env = env | {"AIRTIME_BROKER_URL": "redis://127.0.0.1:1/0"}
+    sqlite = subprocess.run([AIRTIME, "serve", "--workers", "2"], capture_output=True, text=True, env=redis_env,
+                            timeout=30, check=False)  # fmt: skip
+    assert sqlite.returncode == 2 and "SQLite serves one process" in sqlite.stderr

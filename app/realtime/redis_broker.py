@@ -1,0 +1,139 @@
+"""The Redis backend of the broker: one Redis Stream per live session.
+
+Entry ids are `{seq}-0`, so Redis itself refuses an entry that is not after the
+stream's last one, and replay is a range read. Streams keep the last `window`
+entries and expire a day after their last entry. Each subscription reads its
+stream with a blocking XREAD on its own connection and, when Redis goes away,
+retries with backoff from the last entry it delivered, so nothing in the window
+is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from typing import Any
+
+from redis import asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from app.realtime.broker import Broker, Entry, Subscription
+
+log = logging.getLogger("airtime.broker")
+KEEP_S = 24 * 3600  # an idle session's stream expires a day after its last entry
+BLOCK_MS = 5000
+PUBLISH_TRIES = 8  # about 5 s of backoff in all
+DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _key(topic: str) -> str:
+    return f"airtime:session:{topic}"
+
+
+def _entry(fields: tuple[bytes, dict[bytes, bytes]]) -> Entry:
+    entry_id, values = fields
+    return Entry(int(entry_id.split(b"-", 1)[0]), values[b"d"])
+
+
+class RedisBroker(Broker):
+    def __init__(self, url: str, window: int = 2048) -> None:
+        self._redis = aioredis.from_url(url, socket_keepalive=True, health_check_interval=15)
+        self._window = window
+        self._last: dict[str, int] = {}  # the newest seq this process has seen per topic
+        self.reconnects = 0
+
+    async def publish(self, topic: str, entry: Entry) -> None:
+        """Append, retrying with backoff while Redis is briefly away (a restart, a failover)."""
+        delay = 0.05
+        for attempt in range(PUBLISH_TRIES):
+            try:
+                await self._append(topic, entry)
+                break
+            except DOWN:
+                if attempt == PUBLISH_TRIES - 1:
+                    raise
+                self.reconnects += 1
+                await asyncio.sleep(random.uniform(0, delay))
+                delay = min(delay * 2, 2.0)
+            except ResponseError as exc:
+                # A retry after a lost reply finds its own entry already there: that is success.
+                if "equal or smaller" not in str(exc) or not await self._holds(topic, entry):
+                    raise
+                break
+        self._last[topic] = max(self._last.get(topic, 0), entry.seq)
+
+    async def _append(self, topic: str, entry: Entry) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(_key(topic), {"d": entry.data}, id=f"{entry.seq}-0", maxlen=self._window, approximate=False)
+            pipe.expire(_key(topic), KEEP_S)
+            await pipe.execute()
+
+    async def _holds(self, topic: str, entry: Entry) -> bool:
+        found: Any = await self._redis.xrange(_key(topic), f"{entry.seq}-0", f"{entry.seq}-0")
+        return bool(found) and _entry(found[0]) == entry
+
+    async def read_after(self, topic: str, seq: int) -> list[Entry] | None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.xrange(_key(topic), "-", "+", count=1)
+            pipe.xrange(_key(topic), f"{seq + 1}-0", "+")
+            first, after = await pipe.execute()
+        if first and _entry(first[0]).seq > seq + 1:
+            return None  # some of the entries after seq left the window
+        return [_entry(item) for item in after]
+
+    def subscribe(self, topic: str) -> Subscription:
+        return _RedisSubscription(self, topic, self._last.get(topic, 0))
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+class _RedisSubscription(Subscription):
+    """Entries after `since`; subscribers skip any seq they already have (the room does)."""
+
+    def __init__(self, broker: RedisBroker, topic: str, since: int) -> None:
+        self._broker, self._topic = broker, topic
+        self._cursor = f"{since}-0"
+        self._buffer: list[Entry] = []
+        self._closed = False
+        self._reading: asyncio.Task[list[Entry]] | None = None
+
+    async def __anext__(self) -> Entry:
+        delay = 0.1
+        while not self._buffer:
+            if self._closed:
+                raise StopAsyncIteration
+            try:
+                self._reading = asyncio.create_task(self._read())
+                self._buffer = await self._reading
+                delay = 0.1
+            except asyncio.CancelledError:
+                if self._closed:
+                    raise StopAsyncIteration from None
+                raise
+            except DOWN:
+                self._broker.reconnects += 1
+                log.warning("the broker's Redis is unreachable; retrying")
+                await asyncio.sleep(random.uniform(0, delay))  # full jitter
+                delay = min(delay * 2, 5.0)
+        entry = self._buffer.pop(0)
+        self._broker._last[self._topic] = max(self._broker._last.get(self._topic, 0), entry.seq)
+        return entry
+
+    async def _read(self) -> list[Entry]:
+        answer: Any = await self._broker._redis.xread({_key(self._topic): self._cursor}, block=BLOCK_MS, count=500)
+        entries = [item for _, items in answer for item in items]
+        if entries:
+            self._cursor = entries[-1][0].decode()
+        return [_entry(item) for item in entries]
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._reading is not None and not self._reading.done():
+            self._reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError, *DOWN):
+                await self._reading
