@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import Engine
 
 from app import logs
@@ -18,7 +19,7 @@ from app.api import agreements, auth, concerns, groups, imports, ingest, members
 from app.api.access import enforce
 from app.db import make_engine, migrate, session_scope
 from app.models.common import utcnow
-from app.realtime import ws
+from app.realtime import metrics, ws
 from app.realtime.broker import broker_from_url
 from app.realtime.hub import Hub
 from app.realtime.room import RoomTimings
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = make_engine(settings.db_url)
         timings = RoomTimings(settings.heartbeat_timeout_s, settings.leave_grace_s)
         app.state.hub = Hub(RoomStore(app.state.db), broker_from_url(settings.broker_url), timings)
+        metrics.SOCKETS.set_function(app.state.hub.socket_count)
         purging = asyncio.create_task(_purge_periodically(app.state.db))
         try:
             yield
@@ -61,6 +63,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+
+    @app.get("/metrics", tags=["health"], dependencies=[Depends(enforce)], response_class=PlainTextResponse)
+    async def prometheus() -> PlainTextResponse:
+        """Prometheus text format: counts only, nothing about any person."""
+        return PlainTextResponse(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz", tags=["health"], dependencies=[Depends(enforce)])
     async def healthz() -> dict[str, str]:

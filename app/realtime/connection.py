@@ -15,6 +15,8 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from app.realtime import metrics
+
 CLOSE_OVERFLOW = 1013  # "try again later": the client reconnects and resyncs
 SEEN_IDS = 512
 
@@ -49,7 +51,9 @@ class Connection:
         body = {"type": frame["type"], "n": self.n, "seq": seq} | frame
         try:
             self._queue.put_nowait(json.dumps(body, separators=(",", ":")))
+            metrics.FRAMES_OUT.inc()
         except asyncio.QueueFull:
+            metrics.OVERFLOWS.inc()
             self.close(CLOSE_OVERFLOW, overflow=True)
 
     def close(self, code: int = 1000, overflow: bool = False) -> None:

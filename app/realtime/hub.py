@@ -41,6 +41,10 @@ class Hub:
             await idle.close()
             self.broker.forget(sid)
 
+    def socket_count(self) -> int:
+        """Open session sockets on this worker (the metrics' gauge)."""
+        return sum(len(room.connections) for room in self._rooms.values())
+
     def loaded(self, session_id: str) -> Room | None:
         return self._rooms.get(session_id)
 

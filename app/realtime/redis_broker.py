@@ -21,6 +21,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from app.realtime import metrics
 from app.realtime.broker import Broker, Entry, Subscription
 
 log = logging.getLogger("airtime.broker")
@@ -57,6 +58,7 @@ class RedisBroker(Broker):
                 if attempt == PUBLISH_TRIES - 1:
                     raise
                 self.reconnects += 1
+                metrics.BROKER_RECONNECTS.inc()
                 await asyncio.sleep(random.uniform(0, delay))
                 delay = min(delay * 2, 2.0)
             except ResponseError as exc:
@@ -117,6 +119,7 @@ class _RedisSubscription(Subscription):
                 raise
             except DOWN:
                 self._broker.reconnects += 1
+                metrics.BROKER_RECONNECTS.inc()
                 log.warning("the broker's Redis is unreachable; retrying")
                 await asyncio.sleep(random.uniform(0, delay))  # full jitter
                 delay = min(delay * 2, 5.0)

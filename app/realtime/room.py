@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -22,6 +23,7 @@ from app.domain.engine import DomainError, SessionEngine
 from app.domain.events import Event, Kind, Role, Source
 from app.domain.session_report import session_report
 from app.models.sessions import SessionState
+from app.realtime import metrics
 from app.realtime.broker import Broker, Entry, Subscription
 from app.realtime.codec import event_from_bytes, event_to_bytes
 from app.realtime.connection import Connection
@@ -190,6 +192,7 @@ class Room:
             raise
         if state is not None:
             self.info.state, self.info.started_epoch = state, epoch or self.info.started_epoch
+        metrics.EVENTS_IN.inc(len(events))
         for ev in events:
             await self.broker.publish(self.info.session_id, Entry(ev.seq, event_to_bytes(ev)))
         return self._written
@@ -296,6 +299,7 @@ class Room:
             self.engine.add_person(entry.person_id, entry.name, entry.role)
 
     def _apply(self, ev: Event) -> None:
+        started = time.perf_counter()
         try:
             changes = self.engine.apply(ev)
         except DomainError:  # logged and passed over, so one bad entry cannot stall the room
@@ -309,6 +313,7 @@ class Room:
                 self.info.started_epoch = float(epoch)  # started by another worker
         if changes:
             self.fanout.changes(changes)
+            metrics.FANOUT_SECONDS.observe(time.perf_counter() - started)
         if ev.kind is Kind.END:
             self.info.state = SessionState.ENDED
             self._finish()
