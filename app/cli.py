@@ -105,6 +105,37 @@ def migrate() -> None:
     typer.echo("database is up to date")
 
 
+@cli.command("create-organiser")
+def create_organiser(
+    username: Annotated[str, typer.Argument(help="the organiser's username")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from standard input")] = False,
+) -> None:
+    """Create the first account, the organiser, without the web page (fresh installations only)."""
+    from app.db import make_engine, migrate, session_scope
+    from app.models.accounts import AccountRole
+    from app.services import accounts
+    from app.services.errors import ServiceError
+    from app.settings import get_settings
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    url = get_settings().db_url
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as db:
+            if accounts.has_accounts(db):
+                fail("this installation already has accounts; the organiser adds the others")
+            accounts.create_user(db, username, password, AccountRole.ORGANISER)
+    except ServiceError as exc:
+        fail(exc.detail)
+    finally:
+        engine.dispose()
+    typer.echo(f"organiser {username!r} created; log in at the server's address")
+
+
 @cli.command()
 def purge(
     now: Annotated[str | None, typer.Option(help="pretend it is this time (ISO 8601)")] = None,

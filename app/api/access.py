@@ -64,6 +64,7 @@ ALLOWS: dict[Rule, frozenset[Caller]] = {
 
 ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): Rule.PUBLIC,
+    ("GET", "/metrics"): Rule.PUBLIC,  # counts only; keep it off the public proxy in production
     ("GET", "/"): Rule.PUBLIC,
     ("GET", "/dashboard/{session_id}"): Rule.PUBLIC,  # the page shell; its data comes by ticket
     ("GET", "/join/{code}"): Rule.PUBLIC,
@@ -78,6 +79,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/auth/me"): Rule.ACCOUNT,
     ("GET", "/api/users"): Rule.ORGANISER,
     ("POST", "/api/users"): Rule.ORGANISER,
+    ("PUT", "/api/users/{user_id}/password"): Rule.ORGANISER,
     ("GET", "/api/groups"): Rule.ACCOUNT,
     ("POST", "/api/groups"): Rule.ACCOUNT,
     ("GET", "/api/groups/{group_id}"): Rule.GROUP_STAFF,

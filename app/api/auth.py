@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
-from sqlmodel import select
+from pydantic import Field
+from sqlmodel import Session, select
 
 from app.api.deps import (
     AUTH_COOKIE,
@@ -15,10 +16,11 @@ from app.api.deps import (
     UserDep,
     in_db,
 )  # fmt: skip
-from app.api.schemas import Credentials, NewUser
+from app.api.schemas import Body, Credentials, NewUser
 from app.models.accounts import AccountRole, User, UserPublic
 from app.services import accounts
 from app.services.errors import Unauthorized
+from app.services.rights import audit
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
@@ -76,3 +78,23 @@ def add_user(body: NewUser, db: DbDep, _: OrganiserDep) -> UserPublic:
 @router.get("/users")
 def list_users(db: DbDep, _: OrganiserDep) -> list[UserPublic]:
     return [UserPublic.model_validate(u, from_attributes=True) for u in db.exec(select(User))]
+
+
+class NewPassword(Body):
+    password: str = Field(max_length=200)
+
+
+@router.put("/users/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT)
+async def reset_password(user_id: str, body: NewPassword, request: Request, engine: EngineDep,
+                         hub: HubDep) -> Response:  # fmt: skip
+    """The organiser resets a facilitator's password; their logins and sockets end (S3)."""
+
+    def work(db: Session) -> None:
+        organiser = accounts.user_for_token(db, request.cookies.get(AUTH_COOKIE))
+        assert organiser is not None  # the permission table let only an organiser in
+        accounts.reset_password(db, user_id, body.password)
+        audit(db, organiser.id, "password.reset", detail=user_id)
+
+    await in_db(engine, work)
+    hub.close_principal(user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, delete, func, select
 
 from app.models import AuthToken, User
 from app.models.accounts import AccountRole
 from app.models.common import digest, new_secret, utcnow
-from app.services.errors import BadInput, Conflict, Forbidden, Unauthorized
+from app.services.errors import BadInput, Conflict, Forbidden, NotFound, Unauthorized
 
 USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,40}$")
 MIN_PASSWORD = 10
@@ -83,3 +83,16 @@ def end_login(db: Session, token: str) -> None:
     row = db.get(AuthToken, digest(token))
     if row is not None:
         db.delete(row)
+
+
+def reset_password(db: Session, user_id: str, password: str) -> User:
+    """The organiser sets a facilitator's new password (there is no e-mail); every login
+    of that account ends, so a lost or shared password stops working at once."""
+    user = db.get(User, user_id)
+    if user is None or user.role is not AccountRole.FACILITATOR:
+        raise NotFound("no such facilitator account")
+    validate_credentials(user.username, password)
+    user.password_hash = _hasher.hash(password)
+    db.add(user)
+    db.exec(delete(AuthToken).where(col(AuthToken.user_id) == user.id))
+    return user

@@ -231,3 +231,17 @@ def test_anonymous_callers_cannot_manage_accounts(
     r = stranger.post("/api/users", json={"username": "gil", "password": PASSWORD})
     assert refused(r, 401) == "please log in"
     assert refused(stranger.get("/api/users"), 401) == "please log in"
+
+
+def test_the_organiser_resets_a_facilitators_password(organiser: TestClient, fay: TestClient,
+                                                      browser: NewBrowser) -> None:  # fmt: skip
+    fay_id = fay.get("/api/auth/me").json()["id"]
+    url = f"/api/users/{fay_id}/password"
+    refused(fay.put(url, json={"password": "a new long password"}), 403)
+    assert "password" in refused(organiser.put(url, json={"password": "short"}), 400)
+    assert organiser.put(url, json={"password": "a new long password"}).status_code == 204
+    refused(fay.get("/api/auth/me"), 401)  # her old login ended
+    assert browser().post("/api/auth/login", json={"username": "fay", "password": PASSWORD}).status_code == 401
+    assert browser().post("/api/auth/login", json={"username": "fay", "password": "a new long password"}).status_code == 200
+    me = organiser.get("/api/auth/me").json()["id"]
+    refused(organiser.put(f"/api/users/{me}/password", json={"password": "a new long password"}), 404)

@@ -44,8 +44,9 @@ class Cast:
 def cast(client: TestClient, browser: NewBrowser) -> Cast:
     register_organiser(client)
     clients = {Caller.ORGANISER: client, Caller.ANONYMOUS: browser()}
+    accounts = {}
     for caller, name in ((Caller.FACILITATOR, "fay"), (Caller.OTHER_FACILITATOR, "gil")):
-        add_facilitator(client, name)
+        accounts[caller] = add_facilitator(client, name)
         clients[caller] = browser()
         login(clients[caller], name)
     create_group(clients[Caller.OTHER_FACILITATOR], "Another group")
@@ -63,7 +64,7 @@ def cast(client: TestClient, browser: NewBrowser) -> Cast:
                                          anonymous=True, about_contact=False)  # fmt: skip
         concern_id = concern.id
     params = {"group_id": group["id"], "session_id": session["id"], "code": group["invite_code"],
-              "concern_id": concern_id}  # fmt: skip
+              "concern_id": concern_id, "user_id": accounts[Caller.OTHER_FACILITATOR]["id"]}  # fmt: skip
     return Cast(clients, params, joined["member_key"])
 
 

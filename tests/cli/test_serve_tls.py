@@ -47,3 +47,18 @@ def test_several_workers_are_refused_on_the_embedded_default(tmp_path: Path) -> 
     sqlite = subprocess.run([AIRTIME, "serve", "--workers", "2"], capture_output=True, text=True, env=redis_env,
                             timeout=30, check=False)  # fmt: skip
     assert sqlite.returncode == 2 and "SQLite serves one process" in sqlite.stderr
+
+
+def test_the_first_organiser_is_created_from_the_command_line(tmp_path: Path) -> None:
+    env = os.environ | {"AIRTIME_DATA_DIR": str(tmp_path)}
+
+    def create(name: str, password: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([AIRTIME, "create-organiser", name, "--password-stdin"], input=password + "\n",
+                              capture_output=True, text=True, env=env, timeout=60, check=False)  # fmt: skip
+
+    short = create("org", "short")
+    assert short.returncode == 2 and short.stderr.strip() == "password: use at least 10 characters"
+    made = create("org", "a long enough password")
+    assert made.returncode == 0 and "organiser 'org' created" in made.stdout
+    again = create("other", "a long enough password")
+    assert again.returncode == 2 and "already has accounts" in again.stderr and again.stderr.count("\n") == 1

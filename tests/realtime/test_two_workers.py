@@ -1,4 +1,7 @@
-"""Two Airtime processes over one real redis-server: a session's events reach every worker's sockets in order."""
+"""Two Airtime processes over one real redis-server: a session's events reach every worker's sockets in order.
+
+Run twice: on one SQLite file shared by the two processes, and on a real PostgreSQL
+server, the set-up several workers are meant for (RELIABILITY.md V5)."""
 
 from __future__ import annotations
 
@@ -10,16 +13,27 @@ import pytest
 
 from tests.realtime.test_live_session import of_type
 from tests.support.clients import Socket, join_member, setup_facilitator, start_live
+from tests.support.postgres import PostgresServer
 from tests.support.redis import RedisServer
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture
-def workers(tmp_path: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PostgresServer]:
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def workers(request: pytest.FixtureRequest, tmp_path: Path, postgres: PostgresServer
+            ) -> Iterator[tuple[LiveServer, LiveServer]]:  # fmt: skip
     redis = RedisServer(tmp_path / "redis").start()
     env = {"AIRTIME_BROKER_URL": redis.url, "AIRTIME_LEAVE_GRACE_S": "2"}
+    if request.param == "postgres":
+        env["AIRTIME_DATABASE_URL"] = postgres.new_database()
     first = LiveServer(tmp_path / "data", **env).start()
     second = LiveServer(tmp_path / "data", **env).start()  # the same database, another process
     yield first, second
