@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, Request, Response, status
 from pydantic import Field
 from sqlmodel import Session, select
@@ -19,7 +21,7 @@ from app.api.deps import (
 from app.api.schemas import Body, Credentials, NewUser
 from app.models.accounts import AccountRole, User, UserPublic
 from app.services import accounts
-from app.services.errors import Unauthorized
+from app.services.errors import TooManyRequests, Unauthorized
 from app.services.rights import audit
 
 router = APIRouter(prefix="/api", tags=["accounts"])
@@ -44,9 +46,29 @@ def register(body: Credentials, response: Response, db: DbDep, settings: Setting
     return _login(response, db, user, settings)
 
 
+LOGIN_ATTEMPTS = 10  # failed logins per name and address
+LOGIN_WINDOW_S = 900.0
+
+
 @router.post("/auth/login")
-def login(body: Credentials, response: Response, db: DbDep, settings: SettingsDep) -> UserPublic:
-    user = accounts.authenticate(db, body.username, body.password)
+def login(body: Credentials, request: Request, response: Response, db: DbDep,
+          settings: SettingsDep) -> UserPublic:  # fmt: skip
+    """RELIABILITY.md S7: after ten failed tries for a name from one address in 15
+    minutes, that pair waits (429, saying how long) until the oldest try is 15 minutes old.
+    Kept per worker process."""
+    failures: dict[tuple[str, str], list[float]] = request.app.state.login_failures
+    key = (body.username.lower(), request.client.host if request.client else "")
+    now = time.monotonic()
+    recent = [t for t in failures.get(key, []) if now - t < LOGIN_WINDOW_S]
+    if len(recent) >= LOGIN_ATTEMPTS:
+        wait = int(LOGIN_WINDOW_S - (now - recent[0])) + 1
+        raise TooManyRequests(f"too many failed logins; try again in {wait // 60 + 1} minutes")
+    try:
+        user = accounts.authenticate(db, body.username, body.password)
+    except Unauthorized:
+        failures[key] = [*recent, now]
+        raise
+    failures.pop(key, None)
     return _login(response, db, user, settings)
 
 

@@ -387,6 +387,9 @@ class Room:
             return "facilitator"
         return "cofacilitator" if entry.cofacilitator else "member"
 
+    def sockets_of(self, person_id: str) -> int:
+        return sum(1 for conn in self.connections if conn.viewer.person_id == person_id)
+
     def has_socket(self, person_id: str) -> bool:
         return any(c.viewer.person_id == person_id and not c.closed for c in self.connections)
 

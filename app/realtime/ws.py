@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -13,12 +14,14 @@ from app.api.deps import in_db
 from app.realtime import messages as m
 from app.realtime.actions import HANDLERS, Refused
 from app.realtime.connection import Connection, Viewer
+from app.realtime.limits import CLOSE_ABUSE, Bucket
 from app.realtime.permissions import may_send
 from app.realtime.room import NotLive, Room
 from app.services.sessions import redeem_ticket
 from app.settings import Settings
 
 router = APIRouter()
+MAX_SOCKETS_PER_PERSON = 5  # a phone, a laptop, and reconnects overlapping the old socket (F6)
 log = logging.getLogger("airtime.ws")
 CLOSE_POLICY = 1008
 
@@ -56,12 +59,20 @@ async def session_socket(ws: WebSocket, session_id: str) -> None:
     conn = Connection(ws, Viewer(ticket.person_id, ticket.role, ticket.principal),
                       app.state.settings.socket_queue_frames)  # fmt: skip
     writer = asyncio.create_task(conn.run_writer())
+    bucket = Bucket()
     try:
+        if room.sockets_of(ticket.person_id) >= MAX_SOCKETS_PER_PERSON:
+            conn.close(CLOSE_ABUSE)  # S4: one person cannot open sockets without end
+            return
         await room.connected(conn)
         while not conn.closed:
             message = await ws.receive()
             if message["type"] == "websocket.disconnect":
                 break
+            wait = bucket.take(time.monotonic())
+            if wait is not None:
+                refuse_for_rate(room, conn, bucket, wait)
+                continue
             room.heard(conn.viewer.person_id)
             await handle(room, conn, message.get("text") or message.get("bytes") or b"")
     except (WebSocketDisconnect, NotLive, RuntimeError):
@@ -71,6 +82,15 @@ async def session_socket(ws: WebSocket, session_id: str) -> None:
         conn.close(1000)
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(writer, timeout=5)
+
+
+def refuse_for_rate(room: Room, conn: Connection, bucket: Bucket, wait: float) -> None:
+    """S4: an error frame with a retry hint; a socket that keeps on is closed."""
+    if bucket.abusive:
+        conn.close(CLOSE_ABUSE)
+        return
+    conn.send({"type": "error", "code": "rate_limited", "message": "too many messages; slow down",
+               "retry_after_ms": max(1, round(wait * 1000))}, room.seq)  # fmt: skip
 
 
 async def handle(room: Room, conn: Connection, text: str | bytes) -> None:

@@ -245,3 +245,15 @@ def test_the_organiser_resets_a_facilitators_password(organiser: TestClient, fay
     assert browser().post("/api/auth/login", json={"username": "fay", "password": "a new long password"}).status_code == 200
     me = organiser.get("/api/auth/me").json()["id"]
     refused(organiser.put(f"/api/users/{me}/password", json={"password": "a new long password"}), 404)
+
+
+def test_logins_are_rate_limited_per_name_and_address(organiser: TestClient, fay: TestClient,
+                                                       browser: NewBrowser) -> None:  # fmt: skip
+    """RELIABILITY.md S7: guessing stops after ten wrong passwords, even a right one then waits."""
+    guesser = browser()
+    for _ in range(10):
+        refused(guesser.post("/api/auth/login", json={"username": "fay", "password": "a wrong password"}), 401)
+    detail = refused(guesser.post("/api/auth/login", json={"username": "fay", "password": PASSWORD}), 429)
+    assert "too many failed logins" in detail
+    # Another account is not locked by fay's guesser.
+    assert guesser.post("/api/auth/login", json={"username": "org", "password": PASSWORD}).status_code == 200

@@ -76,3 +76,29 @@ async def test_a_killed_server_does_not_count_its_downtime_as_speech(server: Liv
     report = (await room.fac.http.get(f"/api/sessions/{room.fac.session_id}/report")).json()
     # Closed where the log ends, never at the restart or the end: at most the 1 s spoken.
     assert report["members"][0]["airtime_s"] <= 1.5
+
+
+async def test_too_many_messages_get_a_retry_hint_then_a_close(server: LiveServer) -> None:
+    """RELIABILITY.md S4: excess messages are refused with when to retry; a flood is cut off."""
+    room = await live_session(server, ["Ana", "Ben"])
+    ana, ben = room.socks
+    for _ in range(40):
+        await ana.send(type="heartbeat")
+    limited = await ana.wait_for(of_type("error", code="rate_limited"))
+    assert limited["retry_after_ms"] >= 1
+    await asyncio.sleep(1.0)
+    await ana.send(type="hand", raised=True, id="after-a-pause")
+    await ana.wait_for(of_type("ack", id="after-a-pause"))  # a pause restores the allowance
+    for _ in range(200):
+        await ben.send(type="heartbeat")
+    assert await ben.closed() == 1008
+
+
+async def test_one_person_cannot_open_sockets_without_end(server: LiveServer) -> None:
+    room = await live_session(server, ["Ana"])
+    extra = [await Socket.open(server.ws_url, room.clients[0], room.fac.session_id) for _ in range(4)]
+    for sock in extra:
+        await sock.wait_for(of_type("snapshot"))
+    sixth = await Socket.open(server.ws_url, room.clients[0], room.fac.session_id)
+    assert await sixth.closed() == 1008
+    assert extra[0].close_code is None  # the ones already open stay
