@@ -52,6 +52,13 @@ class Broker(ABC):
         A backend may also deliver earlier entries still in its window (Redis starts
         from the last entry this process saw); subscribers skip a seq they already have."""
 
+    async def lease(self, topic: str, holder: str, ttl_ms: int) -> bool:
+        """Whether `holder` does the topic's timed work for the next ttl_ms (taken or renewed).
+
+        One process holds every lease; backends shared by workers give it to one of them,
+        and to another once the holder stops renewing (it died)."""
+        return True
+
     async def close(self) -> None:
         """Release connections."""
 

@@ -28,6 +28,15 @@ log = logging.getLogger("airtime.broker")
 KEEP_S = 24 * 3600  # an idle session's stream expires a day after its last entry
 BLOCK_MS = 5000
 PUBLISH_TRIES = 8  # about 5 s of backoff in all
+# Take the lease if it is free, or renew it if it is ours; atomically.
+LEASE_SCRIPT = """
+local current = redis.call('GET', KEYS[1])
+if current == false or current == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+"""
 DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
@@ -86,6 +95,14 @@ class RedisBroker(Broker):
         if first and _entry(first[0]).seq > seq + 1:
             return None  # some of the entries after seq left the window
         return [_entry(item) for item in after]
+
+    async def lease(self, topic: str, holder: str, ttl_ms: int) -> bool:
+        """SET NX with an expiry; the holder renews it, anyone takes it once it lapses."""
+        try:
+            taken = await self._redis.eval(LEASE_SCRIPT, 1, f"airtime:lease:{topic}", holder, ttl_ms)
+        except DOWN:
+            return False  # nobody can be sure of the lease while Redis is away; retry next tick
+        return bool(taken)
 
     def subscribe(self, topic: str) -> Subscription:
         return _RedisSubscription(self, topic, self._last.get(topic, 0))

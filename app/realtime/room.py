@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -31,6 +34,7 @@ from app.realtime.fanout import Fanout
 from app.realtime.store import RoomInfo, RoomStore, RosterEntry
 
 WRITE_TRIES = 5  # stamping again after another worker took the next sequence number
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # holds timed-work leases
 log = logging.getLogger("airtime.room")
 
 
@@ -434,6 +438,10 @@ class Room:
             except Exception:  # keep the room alive; the next tick retries
                 log.exception("timed work failed in a room")
 
+    async def _holds_lease(self) -> bool:
+        ttl_ms = int(max(3.0, self.timings.tick_s * 3) * 1000)
+        return await self.broker.lease(self.info.session_id, WORKER_ID, ttl_ms)
+
     async def _timed_work(self) -> None:
         if self.state is SessionState.ENDED:
             return
@@ -453,7 +461,8 @@ class Room:
             stale = heard is None or wall - heard > self.timings.heartbeat_timeout_s
             if person.seg_source is Source.DEVICE and stale:
                 await self._close_dropped_speech(pid)
-        if self.engine.due(self.session_time(wall)) is not None:
-            # Log the moment, so every replica lowers hands and fires prompts alike (P0).
+        if self.engine.due(self.session_time(wall)) is not None and await self._holds_lease():
+            # Log the moment, so every replica lowers hands and fires prompts alike (P0);
+            # one worker per session does it, another takes over if that one dies.
             await self.submit([Spec(Kind.TICK)], actor="system")
         self.fanout.airtime(self.session_time(wall))

@@ -127,3 +127,19 @@ async def test_a_subscriber_rides_out_a_redis_restart(redis_server: RedisServer)
     assert broker.reconnects >= 1
     await subscription.close()
     await broker.close()
+
+
+async def test_one_worker_holds_a_sessions_timed_work_until_it_stops_renewing(redis_server: RedisServer) -> None:
+    """Timed work (ticks for prompts and hands) is done by one worker, and by another once it dies."""
+    redis_server.flush()
+    first, second = RedisBroker(redis_server.url), RedisBroker(redis_server.url)
+    assert await first.lease("s1", "worker-1", 300)
+    assert not await second.lease("s1", "worker-2", 300)
+    assert await first.lease("s1", "worker-1", 300)  # renewed by its holder
+    assert await second.lease("s2", "worker-2", 300)  # another session, another holder
+    await asyncio.sleep(0.4)  # worker-1 stopped renewing: it died
+    assert await second.lease("s1", "worker-2", 300)
+    assert not await first.lease("s1", "worker-1", 300)
+    assert await MemoryBroker().lease("s1", "anyone", 300)  # one process holds every lease
+    await first.close()
+    await second.close()

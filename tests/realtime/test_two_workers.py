@@ -66,3 +66,28 @@ async def test_a_member_on_one_worker_reaches_a_dashboard_on_the_other(
     assert numbers == sorted(numbers) and len(numbers) == len(set(numbers))
     report = (await fac.http.get(f"/api/sessions/{fac.session_id}/report")).json()
     assert len([s for s in report["details"]["segments"] if s["person"] == me]) == 2  # both stretches counted
+
+
+async def test_prompts_fire_once_whichever_workers_hold_the_room(workers: tuple[LiveServer, LiveServer]) -> None:
+    """Timed work has one holder per session (a lease in Redis): each prompt exists once,
+    and reaches the dashboards on both workers."""
+    first, second = workers
+    fac = await setup_facilitator(first.url)
+    quick = {"quiet_after_s": 2, "quiet_window_s": 4, "silent_for_s": 2, "member_prompt_gap_s": 30, "prompt_gap_s": 30}
+    assert (await fac.http.put(f"/api/groups/{fac.group['id']}/settings", json=quick)).status_code == 200
+    dashes = [await Socket.open(w.ws_url, fac.http, fac.session_id, origin=w.url) for w in (first, second)]
+    http, _ = await join_member(first.url, fac.group["invite_code"], "Ana")
+    await join_member(second.url, fac.group["invite_code"], "Ben")
+    ana = await Socket.open(second.ws_url, http, fac.session_id, origin=second.url)
+    await ana.wait_for(of_type("snapshot"))
+    await start_live(dashes[0])
+    await ana.send(type="speaking", on=True, id="on")
+    for dash in dashes:
+        await dash.wait_for(of_type("prompt"), timeout=15)
+    await asyncio.sleep(2)
+    report = (await fac.http.get(f"/api/sessions/{fac.session_id}/report")).json()
+    ids = [p["id"] for p in report["prompts"]]
+    assert ids and ids == sorted(set(ids))
+    for dash in dashes:
+        seen = [f["prompt"]["id"] for f in dash.frames if f["type"] == "prompt"]
+        assert seen == sorted(set(seen)) and seen[0] == 1  # each prompt once per dashboard
