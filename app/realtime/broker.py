@@ -59,6 +59,15 @@ class Broker(ABC):
         and to another once the holder stops renewing (it died)."""
         return True
 
+    async def share_heard(self, topic: str, person: str, wall: float) -> bool:
+        """Note when this worker last heard from someone's device, for the other workers
+        (one process knows it already); False if it could not be noted just now."""
+        return True
+
+    async def shared_heard(self, topic: str) -> dict[str, float]:
+        """When each device of the topic was last heard, by whichever worker heard it."""
+        return {}
+
     async def close(self) -> None:
         """Release connections."""
 

@@ -104,6 +104,24 @@ class RedisBroker(Broker):
             return False  # nobody can be sure of the lease while Redis is away; retry next tick
         return bool(taken)
 
+    async def share_heard(self, topic: str, person: str, wall: float) -> bool:
+        key = f"airtime:heard:{topic}"
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.hset(key, person, repr(wall))
+                pipe.expire(key, KEEP_S)
+                await pipe.execute()
+        except DOWN:
+            return False
+        return True
+
+    async def shared_heard(self, topic: str) -> dict[str, float]:
+        try:
+            raw: Any = await self._redis.hgetall(f"airtime:heard:{topic}")
+        except DOWN:
+            return {}  # nothing is closed on a guess while Redis is away
+        return {person.decode(): float(wall) for person, wall in raw.items()}
+
     def subscribe(self, topic: str) -> Subscription:
         return _RedisSubscription(self, topic, self._last.get(topic, 0))
 

@@ -34,6 +34,7 @@ from app.realtime.fanout import Fanout
 from app.realtime.store import RoomInfo, RoomStore, RosterEntry
 
 WRITE_TRIES = 5  # stamping again after another worker took the next sequence number
+SHARE_HEARD_EVERY_S = 1.0
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # holds timed-work leases
 log = logging.getLogger("airtime.room")
 
@@ -90,6 +91,8 @@ class Room:
         self.connections: set[Connection] = set()
         self.fanout = Fanout(self)
         self.last_heard: dict[str, float] = {}
+        self._shared_at: dict[str, float] = {}  # when this worker last shared a person's last-heard
+        self._sharing: set[asyncio.Task[None]] = set()
         self.roster: dict[str, RosterEntry] = {}
         self.waiting: set[str] = set()  # connected, not yet let in (the group's waiting room)
         self.pulsed: set[tuple[str, str]] = set()  # (person, phase), in memory only (E8)
@@ -353,7 +356,19 @@ class Room:
     # -- presence and timed work ----------------------------------------------------
 
     def heard(self, person_id: str) -> None:
-        self.last_heard[person_id] = self.clock()
+        now = self.clock()
+        self.last_heard[person_id] = now
+        if now - self._shared_at.get(person_id, 0.0) >= SHARE_HEARD_EVERY_S:
+            # Other workers learn it too, so they can close this device's turn if this
+            # worker dies (RELIABILITY.md F1); at most once a second per person.
+            self._shared_at[person_id] = now
+            task = asyncio.create_task(self._share_heard(person_id, now))
+            self._sharing.add(task)
+            task.add_done_callback(self._sharing.discard)
+
+    async def _share_heard(self, person_id: str, wall: float) -> None:
+        if not await self.broker.share_heard(self.info.session_id, person_id, wall):
+            self._shared_at.pop(person_id, None)  # the local record stands; the next message tries again
 
     async def connected(self, conn: Connection) -> None:
         pid = conn.viewer.person_id
@@ -418,12 +433,12 @@ class Room:
         self._leave_at[pid] = self.clock() + self.timings.leave_grace_s
         await self._close_dropped_speech(pid)
 
-    async def _close_dropped_speech(self, pid: str) -> None:
+    async def _close_dropped_speech(self, pid: str, heard: float | None = None) -> None:
         """DOMAIN.md D5: a device's open segment ends when it was last heard, inferred."""
         person = self.engine.persons.get(pid)
         if person is None or not person.speaking or person.seg_source is not Source.DEVICE:
             return
-        heard = self.last_heard.get(pid, self.clock())
+        heard = heard if heard is not None else self.last_heard.get(pid, self.clock())
         spec = Spec(Kind.SPEAKING, pid, False, Source.SYSTEM, at_wall=heard, inferred=True)
         with contextlib.suppress(NotLive):
             await self.submit([spec], actor="system")
@@ -437,6 +452,16 @@ class Room:
                 return
             except Exception:  # keep the room alive; the next tick retries
                 log.exception("timed work failed in a room")
+
+    async def _close_speech_of_dead_workers(self, pids: list[str], wall: float) -> None:
+        """F1: a device heard by another worker, and by nobody for longer than the heartbeat
+        timeout (that worker died), has its turn closed when it was last heard."""
+        shared = await self.broker.shared_heard(self.info.session_id)
+        for pid in pids:
+            heard = shared.get(pid)
+            person = self.engine.persons[pid]
+            if heard is not None and wall - heard > self.timings.heartbeat_timeout_s and person.seg_source is Source.DEVICE:
+                await self._close_dropped_speech(pid, heard)
 
     async def _holds_lease(self) -> bool:
         ttl_ms = int(max(3.0, self.timings.tick_s * 3) * 1000)
@@ -453,14 +478,18 @@ class Room:
                     await self.submit([Spec(Kind.LEAVE, pid)], actor="system")
         if self.state is not SessionState.LIVE:
             return
+        elsewhere = []
         for pid in list(self.engine.floor.speakers):
             heard = self.last_heard.get(pid)
             if heard is None and not self.has_socket(pid):
-                continue  # their device talks to another worker, which watches it
+                elsewhere.append(pid)  # their device talks to another worker, which watches it
+                continue
             person = self.engine.persons[pid]
             stale = heard is None or wall - heard > self.timings.heartbeat_timeout_s
             if person.seg_source is Source.DEVICE and stale:
                 await self._close_dropped_speech(pid)
+        if elsewhere and await self._holds_lease():
+            await self._close_speech_of_dead_workers(elsewhere, wall)
         if self.engine.due(self.session_time(wall)) is not None and await self._holds_lease():
             # Log the moment, so every replica lowers hands and fires prompts alike (P0);
             # one worker per session does it, another takes over if that one dies.
