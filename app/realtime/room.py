@@ -175,13 +175,8 @@ class Room:
                 except IntegrityError:
                     if attempt == WRITE_TRIES - 1:
                         raise
-                    await self._catch_up_from_store()
+                    await self._catch_up(from_store=True)  # the store holds the winner's entry
             raise AssertionError("unreachable")
-
-    async def _catch_up_from_store(self) -> None:
-        for ev in await asyncio.to_thread(self.store.events, self.info.session_id, self.seq):
-            await self._ensure_person(ev)
-            self._apply(ev)
 
     async def _submit_once(self, specs: list[Spec], actor: str | None) -> int:
         if self.state is SessionState.ENDED:
@@ -268,8 +263,10 @@ class Room:
             except Exception:  # one bad entry must not silence the room
                 log.exception("could not apply an event in a room")
 
-    async def _catch_up(self) -> None:
-        missed = await self.broker.read_after(self.info.session_id, self.seq)
+    async def _catch_up(self, from_store: bool = False) -> None:
+        """Apply what this replica missed: from the broker's window, or the stored log when
+        the window no longer has it (or when the store is known to be ahead)."""
+        missed = None if from_store else await self.broker.read_after(self.info.session_id, self.seq)
         events = ([event_from_bytes(e.data) for e in missed] if missed is not None
                   else await asyncio.to_thread(self.store.events, self.info.session_id, self.seq))  # fmt: skip
         for ev in events:
@@ -488,9 +485,11 @@ class Room:
             stale = heard is None or wall - heard > self.timings.heartbeat_timeout_s
             if person.seg_source is Source.DEVICE and stale:
                 await self._close_dropped_speech(pid)
-        if elsewhere and await self._holds_lease():
+        due = self.engine.due(self.session_time(wall)) is not None
+        holder = (elsewhere or due) and await self._holds_lease()  # asked at most once a tick
+        if elsewhere and holder:
             await self._close_speech_of_dead_workers(elsewhere, wall)
-        if self.engine.due(self.session_time(wall)) is not None and await self._holds_lease():
+        if due and holder:
             # Log the moment, so every replica lowers hands and fires prompts alike (P0);
             # one worker per session does it, another takes over if that one dies.
             await self.submit([Spec(Kind.TICK)], actor="system")

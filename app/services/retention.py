@@ -56,8 +56,13 @@ def _count_delete(db: Session, statement: object) -> int:
 
 
 def _drop_raw_details(db: Session, session_ids: list[str]) -> None:
-    """The stored reports' timelines come from the raw events, so they go with them."""
-    for stored in db.exec(select(SessionReport).where(col(SessionReport.session_id).in_(session_ids))):
+    """The stored reports' timelines come from the raw events, so they go with them.
+
+    Reports already stripped are not read again at every hourly purge."""
+    query = (select(SessionReport).where(col(SessionReport.session_id).in_(session_ids))
+             .where(col(SessionReport.body).contains('"details"'))
+             .where(~col(SessionReport.body).contains('"raw_purged": true')))  # fmt: skip
+    for stored in db.exec(query):
         body = json.loads(stored.body)
         details = body.get("details")
         if details and not details.get("raw_purged"):

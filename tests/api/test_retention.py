@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import timedelta
@@ -50,6 +51,8 @@ def test_events_then_reports_then_texts_expire(fay: TestClient, browser: NewBrow
         assert count(db, SessionEvent) == 0  # raw events are gone after 30 days...
         assert count(db, SessionReport) == 1  # ...the stored report remains
         assert count(db, RuleProposal) == 1
+        details = json.loads(db.exec(select(SessionReport.body)).one())["details"]
+        assert details["raw_purged"] is True and details["segments"] == details["cumulative"] == []
     assert purge_at(366) == "purged 0 events, 1 reports, 1 proposed rules"
     with Session(engine) as db:
         assert count(db, SessionReport) == 0 and count(db, RuleProposal) == 0
