@@ -23,6 +23,7 @@ from app.realtime import metrics, ws
 from app.realtime.broker import broker_from_url
 from app.realtime.hub import Hub
 from app.realtime.room import RoomTimings
+from app.realtime.signals import go_away_on_signals
 from app.realtime.store import RoomStore
 from app.services.errors import ServiceError
 from app.services.retention import purge
@@ -47,11 +48,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = make_engine(settings.db_url)
         timings = RoomTimings(settings.heartbeat_timeout_s, settings.leave_grace_s)
         app.state.hub = Hub(RoomStore(app.state.db), broker_from_url(settings.broker_url), timings)
+        app.state.hub.start()
+        restore_signals = go_away_on_signals(app.state.hub)
         metrics.SOCKETS.set_function(app.state.hub.socket_count)
         purging = asyncio.create_task(_purge_periodically(app.state.db))
         try:
             yield
         finally:
+            restore_signals()
             purging.cancel()
             await app.state.hub.close()
             app.state.db.dispose()

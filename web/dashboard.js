@@ -108,6 +108,7 @@ function apply(frame) {
       prompts.reset(frame.prompts);
       rounds.set(frame.round ?? null, sessionClock.now());
       renderSession();
+      showDegraded(frame.session.degraded ? DEGRADED : '');
       waitingRoom.render(state.waiting, { ended: state.ended });
       loadSettings();
       loadAgreement();
@@ -147,6 +148,9 @@ function apply(frame) {
       state.waiting = frame.people;
       waitingRoom.render(state.waiting, { ended: state.ended });
       break;
+    case 'degraded':
+      showDegraded(frame.on ? frame.message : '');
+      return;
     case 'error':
       state.lastError = frame;
       return;
@@ -359,6 +363,15 @@ function onKey(event) {
   if (!entry) return;
   event.preventDefault();
   tapPerson(entry[0]);
+}
+
+const DEGRADED = 'Live updates are running in a reduced mode: everything is still recorded, '
+  + "and other people's changes may show a second or two late.";
+
+/** The server's broker is away (RELIABILITY.md F4): a notice until a fresh snapshot says it is back. */
+function showDegraded(message) {
+  $('degraded').textContent = message;
+  $('degraded').hidden = !message;
 }
 
 function showConnection(phase) {

@@ -15,6 +15,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 
+class BrokerDown(Exception):
+    """The broker cannot be reached just now (Redis is away); the store still holds every event."""
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     seq: int
@@ -39,11 +43,11 @@ class Broker(ABC):
 
     @abstractmethod
     async def publish(self, topic: str, entry: Entry) -> None:
-        """Append an entry; seq must be the topic's next sequence number."""
+        """Append an entry after the topic's last one; BrokerDown if the broker is away."""
 
     @abstractmethod
     async def read_after(self, topic: str, seq: int) -> list[Entry] | None:
-        """Entries after seq, oldest first; None if some of them left the window."""
+        """Entries after seq, oldest first; None if some of them are not in the window."""
 
     @abstractmethod
     def subscribe(self, topic: str) -> Subscription:
@@ -68,6 +72,10 @@ class Broker(ABC):
         """When each device of the topic was last heard, by whichever worker heard it."""
         return {}
 
+    async def healthy(self) -> bool:
+        """Whether the broker answers now (one process: always)."""
+        return True
+
     async def close(self) -> None:
         """Release connections."""
 
@@ -90,10 +98,7 @@ class MemoryBroker(Broker):
             queue.put_nowait(entry)  # the subscriber is the hub's own pump: it never stalls
 
     async def read_after(self, topic: str, seq: int) -> list[Entry] | None:
-        log = self._logs.get(topic, deque())
-        if log and log[0].seq > seq + 1:
-            return None
-        return [e for e in log if e.seq > seq]
+        return contiguous([e for e in self._logs.get(topic, ()) if e.seq > seq], seq)
 
     def subscribe(self, topic: str) -> Subscription:
         return _MemorySubscription(self._subscribers.setdefault(topic, set()))
@@ -117,6 +122,14 @@ class _MemorySubscription(Subscription):
 
     async def close(self) -> None:
         self._registry.discard(self._queue)
+
+
+def contiguous(entries: list[Entry], seq: int) -> list[Entry] | None:
+    """The entries after seq if they follow on from it with no gap, else None: some left the
+    window, or were stored while the broker was away and never reached it (F4)."""
+    if any(entry.seq != seq + i for i, entry in enumerate(entries, start=1)):
+        return None
+    return entries
 
 
 def broker_from_url(url: str) -> Broker:

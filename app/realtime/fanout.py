@@ -43,7 +43,8 @@ class Fanout:
         return {"id": info.session_id, "group": info.group_name, "state": info.state.value,
                 "elapsed_s": to_s(now), "hand_order": engine.settings.hand_order,
                 "settings": self._visible_settings(),
-                "confidentiality_read": not engine.awaiting_confidentiality}  # fmt: skip
+                "confidentiality_read": not engine.awaiting_confidentiality,
+                "degraded": self.room.degraded}  # fmt: skip
 
     def _member_group(self, view: View) -> dict[str, Any] | None:
         """Members see the balance in words, never totals from which others' time follows (E6)."""

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import Callable
 
 from app.realtime.broker import Broker
 from app.realtime.room import Room, RoomTimings
 from app.realtime.store import RoomStore
+
+BROKER_CHECK_S = 1.0
+GOING_AWAY_S = 3.0
+log = logging.getLogger("airtime.hub")
 
 
 class Hub:
@@ -17,6 +23,28 @@ class Hub:
         self.store, self.broker, self.timings, self.clock = store, broker, timings, clock
         self._rooms: dict[str, Room] = {}
         self._lock = asyncio.Lock()
+        self.broker_up = True
+        self._watching: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Watch the broker, so rooms go to and come back from the degraded mode (F4)."""
+        self._watching = asyncio.create_task(self._watch_broker())
+
+    async def _watch_broker(self) -> None:
+        while True:
+            await asyncio.sleep(BROKER_CHECK_S)
+            up = await self.broker.healthy()
+            if up != self.broker_up:
+                log.warning("the broker is %s", "back" if up else "unreachable: live updates are degraded")
+            self.broker_up = up
+            for room in list(self._rooms.values()):
+                try:
+                    if up:
+                        await room.broker_back()  # a no-op unless the room was degraded
+                    else:
+                        room.broker_down()
+                except Exception:  # one room's trouble must not stop the watch
+                    log.exception("a room could not change its broker mode")
 
     async def room(self, session_id: str) -> Room | None:
         """The session's room, folding its stored log on first use; None if no such session."""
@@ -31,6 +59,7 @@ class Hub:
                 if info is None:
                     return None
                 room = Room(info, self.store, self.broker, self.timings, self.clock)
+                room.degraded = not self.broker_up
                 await room.open()
                 self._rooms[session_id] = room
             return room
@@ -55,7 +84,23 @@ class Hub:
                 if conn.viewer.principal == principal:
                     conn.close(4001)
 
+    async def going_away(self, timeout: float = GOING_AWAY_S) -> None:
+        """Before the server stops (F2): end this worker's device turns exactly, close every socket
+        with 1001, and give the sockets a moment to say goodbye."""
+        for room in list(self._rooms.values()):
+            try:
+                await room.going_away()
+            except Exception:  # one room's trouble must not keep the others' sockets open
+                log.exception("a room could not stop gracefully")
+        deadline = time.monotonic() + timeout
+        while self.socket_count() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+
     async def close(self) -> None:
+        if self._watching is not None:
+            self._watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watching
         async with self._lock:
             rooms, self._rooms = list(self._rooms.values()), {}
         for room in rooms:

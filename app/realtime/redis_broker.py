@@ -22,7 +22,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.realtime import metrics
-from app.realtime.broker import Broker, Entry, Subscription
+from app.realtime.broker import Broker, BrokerDown, Entry, Subscription, contiguous
 
 log = logging.getLogger("airtime.broker")
 KEEP_S = 24 * 3600  # an idle session's stream expires a day after its last entry
@@ -37,6 +37,8 @@ if current == false or current == ARGV[1] then
 end
 return 0
 """
+PING_TIMEOUT_S = 1.0
+FIRST_RETRY_S = 0.1
 DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
@@ -51,21 +53,26 @@ def _entry(fields: tuple[bytes, dict[bytes, bytes]]) -> Entry:
 
 class RedisBroker(Broker):
     def __init__(self, url: str, window: int = 2048) -> None:
-        self._redis = aioredis.from_url(url, socket_keepalive=True, health_check_interval=15)
+        self._redis = aioredis.from_url(url, socket_keepalive=True, health_check_interval=15,
+                                        socket_connect_timeout=PING_TIMEOUT_S)  # fmt: skip
         self._window = window
+        self._up = True  # set by healthy(): while Redis is known to be away, publish fails fast
         self._last: dict[str, int] = {}  # the newest seq this process has seen per topic
         self.reconnects = 0
 
     async def publish(self, topic: str, entry: Entry) -> None:
-        """Append, retrying with backoff while Redis is briefly away (a restart, a failover)."""
+        """Append, retrying with backoff while Redis is briefly away (a restart, a failover);
+        BrokerDown once it has been away too long, or at once while it is known to be away."""
         delay = 0.05
         for attempt in range(PUBLISH_TRIES):
             try:
+                if not self._up:
+                    raise BrokerDown("Redis is unreachable")
                 await self._append(topic, entry)
                 break
-            except DOWN:
+            except DOWN as exc:
                 if attempt == PUBLISH_TRIES - 1:
-                    raise
+                    raise BrokerDown("Redis is unreachable") from exc
                 self.reconnects += 1
                 metrics.BROKER_RECONNECTS.inc()
                 await asyncio.sleep(random.uniform(0, delay))
@@ -88,13 +95,18 @@ class RedisBroker(Broker):
         return bool(found) and _entry(found[0]) == entry
 
     async def read_after(self, topic: str, seq: int) -> list[Entry] | None:
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.xrange(_key(topic), "-", "+", count=1)
-            pipe.xrange(_key(topic), f"{seq + 1}-0", "+")
-            first, after = await pipe.execute()
-        if first and _entry(first[0]).seq > seq + 1:
-            return None  # some of the entries after seq left the window
-        return [_entry(item) for item in after]
+        try:
+            after: Any = await self._redis.xrange(_key(topic), f"{seq + 1}-0", "+")
+        except DOWN as exc:
+            raise BrokerDown("Redis is unreachable") from exc
+        return contiguous([_entry(item) for item in after], seq)
+
+    async def healthy(self) -> bool:
+        try:
+            self._up = bool(await asyncio.wait_for(self._redis.ping(), PING_TIMEOUT_S))
+        except (TimeoutError, *DOWN):
+            self._up = False
+        return self._up
 
     async def lease(self, topic: str, holder: str, ttl_ms: int) -> bool:
         """SET NX with an expiry; the holder renews it, anyone takes it once it lapses."""
@@ -140,14 +152,14 @@ class _RedisSubscription(Subscription):
         self._reading: asyncio.Task[list[Entry]] | None = None
 
     async def __anext__(self) -> Entry:
-        delay = 0.1
+        delay = FIRST_RETRY_S
         while not self._buffer:
             if self._closed:
                 raise StopAsyncIteration
             try:
                 self._reading = asyncio.create_task(self._read())
                 self._buffer = await self._reading
-                delay = 0.1
+                delay = FIRST_RETRY_S
             except asyncio.CancelledError:
                 if self._closed:
                     raise StopAsyncIteration from None
@@ -155,7 +167,8 @@ class _RedisSubscription(Subscription):
             except DOWN:
                 self._broker.reconnects += 1
                 metrics.BROKER_RECONNECTS.inc()
-                log.warning("the broker's Redis is unreachable; retrying")
+                if delay == FIRST_RETRY_S:  # once per outage, not once per retry
+                    log.warning("the broker's Redis is unreachable; retrying")
                 await asyncio.sleep(random.uniform(0, delay))  # full jitter
                 delay = min(delay * 2, 5.0)
         entry = self._buffer.pop(0)

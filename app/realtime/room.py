@@ -27,12 +27,15 @@ from app.domain.events import Event, Kind, Role, Source
 from app.domain.session_report import session_report
 from app.models.sessions import SessionState
 from app.realtime import metrics
-from app.realtime.broker import Broker, Entry, Subscription
+from app.realtime.broker import Broker, BrokerDown, Entry, Subscription
 from app.realtime.codec import event_from_bytes, event_to_bytes
 from app.realtime.connection import Connection
 from app.realtime.fanout import Fanout
 from app.realtime.store import RoomInfo, RoomStore, RosterEntry
 
+DEGRADED_MESSAGE = ("Live updates are running in a reduced mode: everything is still recorded, "
+                    "and other people's changes may show a second or two late.")  # fmt: skip
+CLOSE_GOING_AWAY = 1001
 WRITE_TRIES = 5  # stamping again after another worker took the next sequence number
 SHARE_HEARD_EVERY_S = 1.0
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # holds timed-work leases
@@ -101,7 +104,9 @@ class Room:
         self._written, self._last_t = 0, 0
         self._write_lock = asyncio.Lock()
         self._subscription: Subscription | None = None
+        self._pumping: asyncio.Task[None] | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self.degraded = False  # the broker is away: events are stored and applied here (F4)
         self._saving: asyncio.Task[None] | None = None
         self.ended = asyncio.Event()
 
@@ -110,12 +115,24 @@ class Room:
     async def open(self) -> None:
         """Fold the stored log, subscribe, catch up, then start pumping and ticking."""
         await self._load_roster()
-        self._subscription = self.broker.subscribe(self.info.session_id)
+        self._subscribe()
         for ev in await asyncio.to_thread(self.store.events, self.info.session_id):
             self._apply(ev)
         self._written, self._last_t = self.seq, self.engine.now
-        self._tasks = [asyncio.create_task(self._pump()), asyncio.create_task(self._tick())]
+        self._tasks = [asyncio.create_task(self._tick())]
         await self._close_orphaned_speech()
+
+    def _subscribe(self) -> None:
+        self._subscription = self.broker.subscribe(self.info.session_id)
+        self._pumping = asyncio.create_task(self._pump())
+
+    async def _unsubscribe(self) -> None:
+        if self._pumping is not None:
+            self._pumping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pumping
+        if self._subscription is not None:
+            await self._subscription.close()
 
     async def _close_orphaned_speech(self) -> None:
         """After a restart nobody's device has been heard since the log's end: close any
@@ -128,16 +145,28 @@ class Room:
         if specs:
             await self.submit(specs, actor="system")
 
+    async def going_away(self) -> None:
+        """A graceful stop (SIGTERM, RELIABILITY.md F2): the turns of devices connected here end
+        now, at an exact time, and every socket is told 1001 so it reconnects (to another worker
+        where there is one), where the device says again whether it is speaking."""
+        if self.state is SessionState.LIVE:
+            specs = [Spec(Kind.SPEAKING, pid, False, Source.SYSTEM) for pid in self.engine.floor.speakers
+                     if self.engine.persons[pid].seg_source is Source.DEVICE and self.has_socket(pid)]  # fmt: skip
+            if specs:
+                with contextlib.suppress(NotLive):
+                    await self.submit(specs, actor="system")
+        for conn in list(self.connections):
+            conn.close(CLOSE_GOING_AWAY)
+
     async def close(self) -> None:
         for conn in list(self.connections):
-            conn.close(1001)
+            conn.close(CLOSE_GOING_AWAY)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._subscription is not None:
-            await self._subscription.close()
+        await self._unsubscribe()
         if self._saving is not None:
             await self._saving  # a report being stored is never abandoned
 
@@ -185,18 +214,19 @@ class Room:
             self._written, self._last_t = self.seq, max(self._last_t, self.engine.now)
         wall = self.clock()
         state, epoch = self._state_change(specs, wall)
-        before = self._written, self._last_t, self.info.started_epoch
+        before, epoch_before = (self._written, self._last_t), self.info.started_epoch
         try:
             events = [self._stamp(spec, wall, actor) for spec in specs]
             await asyncio.to_thread(self.store.append, self.info.session_id, events, state, epoch)
         except BaseException:  # nothing was stored: no sequence number is spent
-            self._written, self._last_t, self.info.started_epoch = before
+            self._written, self._last_t = before
+            if self.info.started_epoch == wall:  # this start was not stored; keep any other's
+                self.info.started_epoch = epoch_before
             raise
         if state is not None:
             self.info.state, self.info.started_epoch = state, epoch or self.info.started_epoch
         metrics.EVENTS_IN.inc(len(events))
-        for ev in events:
-            await self.broker.publish(self.info.session_id, Entry(ev.seq, event_to_bytes(ev)))
+        await self._publish(events)
         return self._written
 
     def _state_change(self, specs: list[Spec], wall: float) -> tuple[SessionState | None, float | None]:
@@ -242,40 +272,76 @@ class Room:
                 self._written, self._last_t = done.events[-1].seq, done.events[-1].t
                 if any(ev.kind is Kind.END for ev in done.events):
                     self.info.state = SessionState.ENDED
-            for ev in done.events:
-                await self.broker.publish(self.info.session_id, Entry(ev.seq, event_to_bytes(ev)))
+            await self._publish(done.events)
             return done
+
+    async def _publish(self, events: list[Event]) -> None:
+        """Publish stored events to every worker. While the broker is away they are applied
+        here straight from the store, and other workers read them there (F4)."""
+        if not self.degraded:
+            try:
+                for ev in events:
+                    await self.broker.publish(self.info.session_id, Entry(ev.seq, event_to_bytes(ev)))
+                return
+            except BrokerDown:
+                self.broker_down()
+        await self._catch_up(from_store=True)
+
+    def broker_down(self) -> None:
+        """Facilitators learn that live updates between workers are slower for now."""
+        if not self.degraded:
+            self.degraded = True
+            self.fanout.to_staff({"type": "degraded", "on": True, "message": DEGRADED_MESSAGE})
+
+    async def broker_back(self) -> None:
+        """Subscribe afresh, take what other workers stored meanwhile, and give every socket a
+        fresh snapshot (RELIABILITY.md F4)."""
+        if not self.degraded:
+            return
+        await self._unsubscribe()
+        self._subscribe()
+        await self._catch_up(from_store=True)
+        self.degraded = False
+        for conn in list(self.connections):
+            self.fanout.snapshot(conn)
 
     # -- reading --------------------------------------------------------------------
 
     async def _pump(self) -> None:
-        assert self._subscription is not None
-        async for entry in self._subscription:
-            if entry.seq <= self.seq:
-                continue
-            try:
-                if entry.seq > self.seq + 1:
-                    await self._catch_up()
-                if entry.seq == self.seq + 1:
-                    ev = event_from_bytes(entry.data)
-                    await self._ensure_person(ev)
-                    self._apply(ev)
-            except Exception:  # one bad entry must not silence the room
-                log.exception("could not apply an event in a room")
+        subscription = self._subscription
+        assert subscription is not None
+        try:
+            async for entry in subscription:
+                if entry.seq <= self.seq:
+                    continue
+                try:
+                    if entry.seq > self.seq + 1:
+                        await self._catch_up()
+                    await self._apply_next(event_from_bytes(entry.data))
+                except Exception:  # one bad entry must not silence the room
+                    log.exception("could not apply an event in a room")
+        except Exception:  # nor may a broken subscription: the hub's watch subscribes afresh
+            log.exception("a room's subscription failed")
+            self.broker_down()
 
     async def _catch_up(self, from_store: bool = False) -> None:
         """Apply what this replica missed: from the broker's window, or the stored log when
         the window no longer has it (or when the store is known to be ahead)."""
-        missed = None if from_store else await self.broker.read_after(self.info.session_id, self.seq)
+        missed = None
+        if not from_store:
+            with contextlib.suppress(BrokerDown):
+                missed = await self.broker.read_after(self.info.session_id, self.seq)
         events = ([event_from_bytes(e.data) for e in missed] if missed is not None
                   else await asyncio.to_thread(self.store.events, self.info.session_id, self.seq))  # fmt: skip
         for ev in events:
-            await self._ensure_person(ev)
-            self._apply(ev)
+            await self._apply_next(ev)
 
-    async def _ensure_person(self, ev: Event) -> None:
+    async def _apply_next(self, ev: Event) -> None:
+        """Apply ev if it is the next entry; the pump and a catch-up may both hold it."""
         if ev.person is not None:
             await self.know(ev.person)
+        if ev.seq == self.seq + 1:
+            self._apply(ev)
 
     async def forget_person(self, person_id: str) -> None:
         """A member's data was deleted: they leave now and are left out of this report."""
@@ -313,8 +379,8 @@ class Room:
         if ev.kind is Kind.START:
             self.info.state = SessionState.LIVE
             epoch = (ev.data or {}).get("epoch")
-            if self.info.started_epoch is None and isinstance(epoch, (int, float)):
-                self.info.started_epoch = float(epoch)  # started by another worker
+            if isinstance(epoch, (int, float)):
+                self.info.started_epoch = float(epoch)  # the log's, whichever worker started it
         if changes:
             self.fanout.changes(changes)
             metrics.FANOUT_SECONDS.observe(time.perf_counter() - started)
@@ -465,6 +531,8 @@ class Room:
         return await self.broker.lease(self.info.session_id, WORKER_ID, ttl_ms)
 
     async def _timed_work(self) -> None:
+        if self.degraded:
+            await self._catch_up(from_store=True)  # what other workers stored, once a second
         if self.state is SessionState.ENDED:
             return
         wall = self.clock()

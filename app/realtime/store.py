@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from app.db import session_scope
@@ -136,7 +138,9 @@ class RoomStore:
                 db.add(row)
 
     def save_report(self, session_id: str, report: dict[str, Any]) -> None:
-        with session_scope(self.engine) as db:
+        """Store the final report once; every worker's replica computes the same one, and the
+        first to store it wins."""
+        with contextlib.suppress(IntegrityError), session_scope(self.engine) as db:
             existing = db.get(SessionReport, session_id)
             if existing is None:
                 db.add(SessionReport(session_id=session_id, body=json.dumps(report)))
