@@ -143,7 +143,8 @@ export async function copyText(text, input) {
 
 /**
  * The live session socket: single-use ticket, then WebSocket; reconnects with
- * full-jitter backoff (0.5 s doubling to 10 s, RELIABILITY.md F3) and asks for a
+ * full-jitter backoff (0.5 s doubling to 10 s, RELIABILITY.md F3), resuming from the
+ * last `seq` it saw (the server sends what was missed, or a snapshot), and asks for a
  * snapshot when frame numbers skip (RELIABILITY.md O1).
  * Callbacks: onFrame(frame), onConnection('connecting'|'open'|'reconnecting'),
  * onRefused(ApiError) when the server will not give a ticket (then it stops),
@@ -163,6 +164,7 @@ const CLOSE_ROLE_CHANGED = 4002;
 export class LiveSocket extends EventTarget {
   #ws = null;
   #lastN = 0;
+  #lastSeq = null; // the session log position this page is whole up to; null: needs a snapshot
   #awaitingSnapshot = false;
   #attempt = 0;
   #timer = null;
@@ -232,8 +234,9 @@ export class LiveSocket extends EventTarget {
     }
     if (this.#stopped) return;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const resume = this.#lastSeq === null ? '' : `&after=${this.#lastSeq}`;
     const url = `${scheme}//${location.host}/ws/sessions/${encodeURIComponent(this.sessionId)}`
-      + `?ticket=${encodeURIComponent(ticket)}`;
+      + `?ticket=${encodeURIComponent(ticket)}${resume}`;
     const ws = new WebSocket(url);
     this.#ws = ws;
     this.#lastN = 0;
@@ -249,17 +252,19 @@ export class LiveSocket extends EventTarget {
     } catch {
       return;
     }
-    if (frame.type === 'snapshot') {
+    if (frame.type === 'snapshot' || frame.type === 'resumed') {
       if (this.#lastN === 0) {
         this.#attempt = 0;
         this.onConnection('open');
       }
-      this.#awaitingSnapshot = false;
+      if (frame.type === 'snapshot') this.#awaitingSnapshot = false;
     } else if (frame.n !== this.#lastN + 1 && !this.#awaitingSnapshot) {
       this.#awaitingSnapshot = true;
       this.notify({ type: 'snapshot' });
     }
     this.#lastN = frame.n;
+    // Whole up to this frame's seq, unless a skipped frame is still to be made good.
+    this.#lastSeq = this.#awaitingSnapshot ? null : frame.seq;
     if (frame.type === 'ack') this.#settle(frame.id, true);
     if (frame.type === 'error') {
       this.#settle(frame.id, false);
@@ -285,6 +290,7 @@ export class LiveSocket extends EventTarget {
     } else if (event.code === CLOSE_ROLE_CHANGED && hadSnapshot) {
       // The role changed: a new ticket brings the new view. No backoff, the server asked for it;
       // a 4002 before any snapshot is treated as trouble and backs off like any other drop.
+      this.#lastSeq = null; // the new view starts from a snapshot
       this.#attempt = 0;
       this.onConnection('connecting');
       this.#connect();

@@ -148,6 +148,8 @@ function apply(frame) {
       state.waiting = frame.people;
       waitingRoom.render(state.waiting, { ended: state.ended });
       break;
+    case 'resumed': // back after a drop: the frames that follow are the ones missed
+      break;
     case 'degraded':
       showDegraded(frame.on ? frame.message : '');
       return;

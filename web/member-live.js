@@ -161,6 +161,8 @@ export class MemberLive {
       case 'called':
         $('called').hidden = false;
         break;
+      case 'resumed': // back after a drop: the frames that follow are the ones missed
+        break;
       case 'error':
         this.lastError = frame;
         return;

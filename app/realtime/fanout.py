@@ -14,6 +14,7 @@ from app.domain.events import Change
 from app.domain.rounds import round_state
 from app.realtime.connection import Connection
 from app.realtime.frames import View
+from app.realtime.history import History, Part
 
 if TYPE_CHECKING:
     from app.realtime.room import Room
@@ -27,6 +28,7 @@ class Fanout:
     def __init__(self, room: Room) -> None:
         self.room = room
         self._speech_shown = False  # one more airtime frame after speech stops
+        self.history = History()
 
     def _is_connected(self, pid: str) -> bool:
         return self.room.has_socket(pid)
@@ -99,8 +101,23 @@ class Fanout:
         return [{"id": pid, "name": room.engine.persons[pid].name} for pid in sorted(room.waiting)
                 if pid in room.engine.persons]  # fmt: skip
 
+    def resume_or_snapshot(self, conn: Connection, after: int | None) -> None:
+        """A reconnecting client gets exactly the frames it missed since `after`, the last seq
+        it saw, while this worker still holds them; otherwise a snapshot (RELIABILITY.md O1)."""
+        room, viewer = self.room, conn.viewer
+        missed = None
+        if after is not None and viewer.person_id not in room.waiting:
+            missed = self.history.missed(after, room.seq, viewer.person_id, viewer.is_facilitator)
+        if missed is None:
+            self.snapshot(conn)
+            return
+        conn.send({"type": "resumed", "after": after}, room.seq)
+        for seq, frame in missed:
+            conn.send(frame, seq)
+
     def to_staff(self, frame: dict[str, Any]) -> None:
         """A frame for the facilitators' (and co-facilitator's) sockets only."""
+        self.history.record_later(self.room.seq, frame)
         for conn in list(self.room.connections):
             if conn.viewer.is_facilitator:
                 conn.send(frame, self.room.seq)
@@ -111,8 +128,8 @@ class Fanout:
 
     def changes(self, changes: list[Change]) -> None:
         room = self.room
-        if not room.connections:
-            return  # e.g. folding the stored log when a room opens: nobody to tell
+        if not room.connections and self.history.floor is None:
+            return  # folding the stored log when a room opens: nobody to tell, nothing to keep
         view = View(room.engine, room.engine.now)
         people = self._shown(dict.fromkeys(c.person for c in changes if c.kind in PERSON_KINDS and c.person))
         hands = any(c.kind == "hand" for c in changes)
@@ -138,14 +155,18 @@ class Fanout:
             common.append({"type": "settings", "settings": self._visible_settings()})
         staff += [{"type": "prompt_outcome", "id": c.detail["id"], "outcome": c.detail["outcome"]}
                   for c in changes if c.kind == "prompt_outcome"]  # fmt: skip
+        # Every member's frames, connected here or not, so a reconnect anywhere can resume.
+        concerned = set(people) | called
+        if hands:
+            concerned |= {pid for pid, p in room.engine.persons.items() if p.hand_up}
+        members = {pid: frames for pid in concerned if pid in room.engine.persons
+                   and (frames := self._member_frames(view, pid, people, hands, called))}  # fmt: skip
+        part = Part(staff, members, common)
+        self.history.record_log(room.seq, part)
         for conn in list(room.connections):
             if conn.viewer.person_id in room.waiting:
                 continue  # not let in yet: they learn nothing of the session (waiting room)
-            if conn.viewer.is_facilitator:
-                frames = staff
-            else:
-                frames = self._member_frames(view, conn.viewer.person_id, people, hands, called)
-            for frame in frames + common:
+            for frame in part.for_viewer(conn.viewer.person_id, conn.viewer.is_facilitator):
                 conn.send(frame, room.seq)
 
     def _member_frames(self, view: View, me: str, people: list[str], hands: bool,
@@ -163,10 +184,7 @@ class Fanout:
         if pid not in room.engine.persons or pid in room.deleted:
             return
         view = View(room.engine, max(room.engine.now, room.session_time()))
-        frame = {"type": "person", "person": view.person(pid, self._is_connected(pid), False)}
-        for conn in list(room.connections):
-            if conn.viewer.is_facilitator:
-                conn.send(frame, room.seq)
+        self.to_staff({"type": "person", "person": view.person(pid, self._is_connected(pid), False)})
 
     def airtime(self, now: Micros) -> None:
         """Live figures once a tick while anyone speaks, and once after (coalescible)."""

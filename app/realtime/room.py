@@ -119,6 +119,7 @@ class Room:
         for ev in await asyncio.to_thread(self.store.events, self.info.session_id):
             self._apply(ev)
         self._written, self._last_t = self.seq, self.engine.now
+        self.fanout.history.start(self.seq)
         self._tasks = [asyncio.create_task(self._tick())]
         await self._close_orphaned_speech()
 
@@ -433,7 +434,8 @@ class Room:
         if not await self.broker.share_heard(self.info.session_id, person_id, wall):
             self._shared_at.pop(person_id, None)  # the local record stands; the next message tries again
 
-    async def connected(self, conn: Connection) -> None:
+    async def connected(self, conn: Connection, after: int | None = None) -> None:
+        """A socket opened; `after` is the last seq the client saw, if it is reconnecting."""
         pid = conn.viewer.person_id
         await self.refresh_roster()
         entry = self.roster[pid]
@@ -452,10 +454,11 @@ class Room:
         self.heard(pid)
         if not self.roster[pid].admitted:
             self.waiting.add(pid)  # let in by a facilitator's `admit`
-        self.fanout.snapshot(conn)
         if self.state is SessionState.ENDED:
+            self.fanout.snapshot(conn)
             conn.close(1000)  # RELIABILITY.md F7: the snapshot says it ended; nothing is recorded
             return
+        self.fanout.resume_or_snapshot(conn, after)
         if first:
             self.fanout.connection_changed(pid)
         if pid in self.waiting:

@@ -64,7 +64,7 @@ async def session_socket(ws: WebSocket, session_id: str) -> None:
         if room.sockets_of(ticket.person_id) >= MAX_SOCKETS_PER_PERSON:
             conn.close(CLOSE_ABUSE)  # S4: one person cannot open sockets without end
             return
-        await room.connected(conn)
+        await room.connected(conn, resume_from(ws.query_params.get("after")))
         while not conn.closed:
             message = await ws.receive()
             if message["type"] == "websocket.disconnect":
@@ -82,6 +82,13 @@ async def session_socket(ws: WebSocket, session_id: str) -> None:
         conn.close(1000)
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(writer, timeout=5)
+
+
+def resume_from(after: str | None) -> int | None:
+    """The last seq a reconnecting client saw (RELIABILITY.md O1); anything else gets a snapshot."""
+    if after is None or not (after.isascii() and after.isdigit()) or len(after) > 18:
+        return None
+    return int(after)
 
 
 def refuse_for_rate(room: Room, conn: Connection, bucket: Bucket, wait: float) -> None:
