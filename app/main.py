@@ -25,6 +25,7 @@ from app.realtime.hub import Hub
 from app.realtime.room import RoomTimings
 from app.realtime.signals import go_away_on_signals
 from app.realtime.store import RoomStore
+from app.realtime.transport import ExposeTransport
 from app.services.errors import ServiceError
 from app.services.retention import purge
 from app.settings import Settings, get_settings
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for api in (auth, groups, agreements, members, concerns, sessions, reports, imports, ingest):
         app.include_router(api.router, dependencies=checked)
     app.include_router(ws.router)  # sockets check each message against MESSAGE_ROLES
+    app.add_middleware(ExposeTransport)  # F5: a stalled socket can be dropped at once
     _mount_web(app, settings.web_dir)
     return app
 

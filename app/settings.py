@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     allow_signup: bool = False
     # Live sessions.
     socket_queue_frames: int = 256
+    socket_send_buffer_kib: int = 64  # the kernel's per-socket send buffer; 0: the kernel's own sizing
     heartbeat_timeout_s: float = 8.0
     leave_grace_s: float = 30.0
     ticket_ttl_s: float = 60.0

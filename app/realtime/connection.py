@@ -1,8 +1,8 @@
 """One socket: a bounded outbound queue and its own writer task.
 
 Fan-out only ever enqueues (never awaits a socket), so a slow client cannot slow
-the room; when its queue overflows it is disconnected and gets a snapshot on
-reconnect (RELIABILITY.md F5).
+the room; when its queue overflows it is disconnected at once, its unread bytes
+dropped, and it gets a snapshot on reconnect (RELIABILITY.md F5).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,8 +37,9 @@ class Viewer:
 
 
 class Connection:
-    def __init__(self, ws: WebSocket, viewer: Viewer, max_frames: int) -> None:
-        self.ws, self.viewer = ws, viewer
+    def __init__(self, ws: WebSocket, viewer: Viewer, max_frames: int,
+                 abort: Callable[[], None] = lambda: None) -> None:  # fmt: skip
+        self.ws, self.viewer, self._abort = ws, viewer, abort
         self.n = 0
         self.closed = False
         self._queue: asyncio.Queue[str | int] = asyncio.Queue(max_frames)
@@ -64,6 +66,7 @@ class Connection:
         if overflow:
             while not self._queue.empty():
                 self._queue.get_nowait()
+            self._abort()  # the writer may be stuck on a client that stopped reading
         try:
             self._queue.put_nowait(code)
         except asyncio.QueueFull:  # pragma: no cover - emptied above on overflow

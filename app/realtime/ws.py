@@ -12,6 +12,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app.api.deps import in_db
 from app.realtime import messages as m
+from app.realtime import transport
 from app.realtime.actions import HANDLERS, Refused
 from app.realtime.connection import Connection, Viewer
 from app.realtime.limits import CLOSE_ABUSE, Bucket
@@ -56,8 +57,9 @@ async def session_socket(ws: WebSocket, session_id: str) -> None:
         await ws.close(CLOSE_POLICY, "ticket missing, used or expired")
         return
     await ws.accept()
+    transport.limit_send_buffer(ws, app.state.settings.socket_send_buffer_kib)
     conn = Connection(ws, Viewer(ticket.person_id, ticket.role, ticket.principal),
-                      app.state.settings.socket_queue_frames)  # fmt: skip
+                      app.state.settings.socket_queue_frames, abort=lambda: transport.abort(ws))  # fmt: skip
     writer = asyncio.create_task(conn.run_writer())
     bucket = Bucket()
     try:
