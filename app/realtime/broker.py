@@ -19,6 +19,10 @@ class BrokerDown(Exception):
     """The broker cannot be reached just now (Redis is away); the store still holds every event."""
 
 
+class EntryRefused(Exception):
+    """The topic already holds a later entry than the one published."""
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     seq: int

@@ -22,7 +22,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.realtime import metrics
-from app.realtime.broker import Broker, BrokerDown, Entry, Subscription, contiguous
+from app.realtime.broker import Broker, BrokerDown, Entry, EntryRefused, Subscription, contiguous
 
 log = logging.getLogger("airtime.broker")
 KEEP_S = 24 * 3600  # an idle session's stream expires a day after its last entry
@@ -78,9 +78,11 @@ class RedisBroker(Broker):
                 await asyncio.sleep(random.uniform(0, delay))
                 delay = min(delay * 2, 2.0)
             except ResponseError as exc:
-                # A retry after a lost reply finds its own entry already there: that is success.
-                if "equal or smaller" not in str(exc) or not await self._holds(topic, entry):
+                if "equal or smaller" not in str(exc):
                     raise
+                # A retry after a lost reply finds its own entry already there: that is success.
+                if not await self._holds(topic, entry):
+                    raise EntryRefused(f"the stream is past seq {entry.seq}") from exc
                 break
         self._last[topic] = max(self._last.get(topic, 0), entry.seq)
 

@@ -27,7 +27,7 @@ from app.domain.events import Event, Kind, Role, Source
 from app.domain.session_report import session_report
 from app.models.sessions import SessionState
 from app.realtime import metrics
-from app.realtime.broker import Broker, BrokerDown, Entry, Subscription
+from app.realtime.broker import Broker, BrokerDown, Entry, EntryRefused, Subscription
 from app.realtime.codec import event_from_bytes, event_to_bytes
 from app.realtime.connection import Connection
 from app.realtime.fanout import Fanout
@@ -107,19 +107,22 @@ class Room:
         self._pumping: asyncio.Task[None] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.degraded = False  # the broker is away: events are stored and applied here (F4)
+        self._unpublished: list[Event] = []  # stored while the broker was away, published when back
         self._saving: asyncio.Task[None] | None = None
         self.ended = asyncio.Event()
 
     # -- life cycle -------------------------------------------------------------
 
     async def open(self) -> None:
-        """Fold the stored log, subscribe, catch up, then start pumping and ticking."""
+        """Subscribe (so nothing published meanwhile is missed), fold the stored log, then
+        start pumping, which skips what the fold applied, and ticking."""
         await self._load_roster()
-        self._subscribe()
+        self._subscription = self.broker.subscribe(self.info.session_id)
         for ev in await asyncio.to_thread(self.store.events, self.info.session_id):
             self._apply(ev)
         self._written, self._last_t = self.seq, self.engine.now
         self.fanout.history.start(self.seq)
+        self._pumping = asyncio.create_task(self._pump())
         self._tasks = [asyncio.create_task(self._tick())]
         await self._close_orphaned_speech()
 
@@ -136,13 +139,22 @@ class Room:
             await self._subscription.close()
 
     async def _close_orphaned_speech(self) -> None:
-        """After a restart nobody's device has been heard since the log's end: close any
-        device segment still open there, marked inferred (DOMAIN.md D5, RELIABILITY.md F1)."""
+        """A device turn open in the stored log, whose device no worker has heard lately, was
+        orphaned by a restart: it ends when the device was last heard, or where the log ends
+        if that is not known, marked inferred (DOMAIN.md D5, RELIABILITY.md F1). A turn that
+        another live worker still hears is left alone: this worker merely opened the room too."""
         if self.state is not SessionState.LIVE:
             return
-        specs = [Spec(Kind.SPEAKING, p.id, False, Source.SYSTEM, inferred=True, at_us=self._last_t)
-                 for p in self.engine.persons.values()
-                 if p.speaking and p.seg_source is Source.DEVICE]  # fmt: skip
+        shared, wall = await self.broker.shared_heard(self.info.session_id), self.clock()
+        specs = []
+        for p in self.engine.persons.values():
+            heard = shared.get(p.id)
+            if not p.speaking or p.seg_source is not Source.DEVICE:
+                continue
+            if heard is None:
+                specs.append(Spec(Kind.SPEAKING, p.id, False, Source.SYSTEM, inferred=True, at_us=self._last_t))
+            elif wall - heard > self.timings.heartbeat_timeout_s:
+                specs.append(Spec(Kind.SPEAKING, p.id, False, Source.SYSTEM, inferred=True, at_wall=heard))
         if specs:
             await self.submit(specs, actor="system")
 
@@ -278,14 +290,20 @@ class Room:
 
     async def _publish(self, events: list[Event]) -> None:
         """Publish stored events to every worker. While the broker is away they are applied
-        here straight from the store, and other workers read them there (F4)."""
+        here straight from the store, other workers read them there, and they are published
+        once the broker is back (F4)."""
         if not self.degraded:
-            try:
-                for ev in events:
+            for i, ev in enumerate(events):
+                try:
                     await self.broker.publish(self.info.session_id, Entry(ev.seq, event_to_bytes(ev)))
+                except BrokerDown:
+                    self._unpublished += events[i:]
+                    self.broker_down()
+                    break
+            else:
                 return
-            except BrokerDown:
-                self.broker_down()
+        else:
+            self._unpublished += events
         await self._catch_up(from_store=True)
 
     def broker_down(self) -> None:
@@ -295,16 +313,34 @@ class Room:
             self.fanout.to_staff({"type": "degraded", "on": True, "message": DEGRADED_MESSAGE})
 
     async def broker_back(self) -> None:
-        """Subscribe afresh, take what other workers stored meanwhile, and give every socket a
-        fresh snapshot (RELIABILITY.md F4)."""
+        """Subscribe afresh, take what other workers stored meanwhile, publish what this one
+        stored meanwhile, and give every socket a fresh snapshot (RELIABILITY.md F4)."""
         if not self.degraded:
             return
         await self._unsubscribe()
         self._subscribe()
         await self._catch_up(from_store=True)
+        if not await self._publish_backlog():
+            return  # away again: the next check tries again
         self.degraded = False
         for conn in list(self.connections):
             self.fanout.snapshot(conn)
+
+    async def _publish_backlog(self) -> bool:
+        """Publish, in order, the events stored while the broker was away, so that workers that
+        never noticed the outage get them too; False if the broker went away again."""
+        while self._unpublished:
+            ev = self._unpublished[0]
+            try:
+                await self.broker.publish(self.info.session_id, Entry(ev.seq, event_to_bytes(ev)))
+            except BrokerDown:
+                return False
+            except EntryRefused:  # a later entry is there already: its readers find the gap and read the store
+                log.info("a newer entry was published first; the rest of the backlog is left to the store")
+                self._unpublished.clear()
+                break
+            self._unpublished.pop(0)
+        return True
 
     # -- reading --------------------------------------------------------------------
 
@@ -451,7 +487,9 @@ class Room:
                                     self.info.group_id, self.info.session_id)  # fmt: skip
         self.connections.add(conn)
         self._leave_at.pop(pid, None)
-        self.heard(pid)
+        # Shared before anything else, so the worker that held her last socket knows (F6).
+        self.last_heard[pid] = self._shared_at[pid] = self.clock()
+        await self._share_heard(pid, self.last_heard[pid])
         if not self.roster[pid].admitted:
             self.waiting.add(pid)  # let in by a facilitator's `admit`
         if self.state is SessionState.ENDED:
@@ -496,8 +534,17 @@ class Room:
             return
         if self.state is SessionState.ENDED:
             return
+        # From now on another worker, if any, hears her device: her turn is watched from there.
+        heard = self.last_heard.pop(pid, self.clock())
+        if await self._heard_elsewhere(pid, heard):
+            return  # she came back through another worker before this socket was seen dead (F6)
         self._leave_at[pid] = self.clock() + self.timings.leave_grace_s
-        await self._close_dropped_speech(pid)
+        await self._close_dropped_speech(pid, heard)
+
+    async def _heard_elsewhere(self, pid: str, since: float) -> bool:
+        """Whether another worker heard from someone after `since` (one process: never)."""
+        shared = await self.broker.shared_heard(self.info.session_id)
+        return shared.get(pid, 0.0) > since
 
     async def _close_dropped_speech(self, pid: str, heard: float | None = None) -> None:
         """DOMAIN.md D5: a device's open segment ends when it was last heard, inferred."""
@@ -542,7 +589,9 @@ class Room:
         for pid, deadline in list(self._leave_at.items()):
             if wall >= deadline:
                 del self._leave_at[pid]
-                if self.engine.persons[pid].present and not self.has_socket(pid):
+                gone = not self.has_socket(pid) and not await self._heard_elsewhere(
+                    pid, wall - self.timings.heartbeat_timeout_s)  # fmt: skip
+                if self.engine.persons[pid].present and gone:
                     await self.submit([Spec(Kind.LEAVE, pid)], actor="system")
         if self.state is not SessionState.LIVE:
             return

@@ -6,9 +6,8 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
-from redis.exceptions import ResponseError
 
-from app.realtime.broker import Broker, Entry, MemoryBroker, broker_from_url
+from app.realtime.broker import Broker, Entry, EntryRefused, MemoryBroker, broker_from_url
 from app.realtime.redis_broker import RedisBroker
 from tests.support.redis import RedisServer
 
@@ -85,6 +84,16 @@ async def test_read_after_says_when_entries_left_the_window(make_broker: Callabl
     assert await broker.read_after("s1", 6) == [entry(7), entry(8), entry(9), entry(10)]
 
 
+async def test_read_after_says_when_entries_never_reached_it(make_broker: Callable[[int], Broker]) -> None:
+    """Entries stored while the broker was away were never published: a reader after them
+    learns that it must read the store (RELIABILITY.md F4)."""
+    broker = make_broker(64)
+    for seq in (1, 2, 5):
+        await broker.publish("s1", entry(seq))
+    assert await broker.read_after("s1", 2) is None
+    assert await broker.read_after("s1", 4) == [entry(5)]
+
+
 async def test_closing_a_subscription_ends_it(make_broker: Callable[[int], Broker]) -> None:
     broker = make_broker(64)
     subscription = broker.subscribe("s1")
@@ -108,7 +117,7 @@ async def test_redis_refuses_a_second_entry_with_the_same_seq(redis_server: Redi
     broker = RedisBroker(redis_server.url, 64)
     await broker.publish("s1", entry(1))
     await broker.publish("s1", entry(1))  # the same entry again (a retry after a lost reply) is fine
-    with pytest.raises(ResponseError, match="equal or smaller"):
+    with pytest.raises(EntryRefused, match="past seq 1"):
         await broker.publish("s1", Entry(1, b"another worker's entry"))
     assert await broker.read_after("s1", 0) == [entry(1)]
     await broker.close()

@@ -4,6 +4,9 @@ a worker stopped gracefully, a reconnect storm, and Redis going away mid-session
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import random
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +16,7 @@ import httpx
 import pytest
 
 from tests.realtime.test_live_session import of_type
+from tests.support import clients
 from tests.support.clients import OPENED, Socket, join_member, setup_facilitator, start_live
 from tests.support.redis import RedisServer
 from tests.support.server import LiveServer
@@ -162,3 +166,141 @@ async def test_a_worker_stopped_gracefully_while_a_member_speaks(workers: tuple[
     ana_b = await Socket.open(second.ws_url, moved(http, second.url), fac.session_id, origin=second.url)
     snapshot = await ana_b.wait_for(of_type("snapshot"))
     assert snapshot["me"]["present"] and not snapshot["me"]["speaking"]
+
+
+async def test_back_through_another_worker_before_the_old_socket_is_seen_dead(
+        workers: tuple[LiveServer, LiveServer]) -> None:  # fmt: skip
+    """F6 across workers: she keeps her place, her open turn and her hand."""
+    first, second = workers
+    fac = await setup_facilitator(first.url)
+    dash = await Socket.open(first.ws_url, fac.http, fac.session_id)
+    people = [await join_member(first.url, fac.group["invite_code"], name) for name in ("Ana", "Bo")]
+    ana, bo = [await Socket.open(first.ws_url, http, fac.session_id) for http, _ in people]
+    me = people[0][1]["member"]["id"]
+    await start_live(dash)
+    await ana.wait_for(of_type("session", confidentiality_read=True))
+    for sock, message in ((ana, {"type": "hand", "raised": True}), (bo, {"type": "hand", "raised": True}),
+                          (ana, {"type": "speaking", "on": True})):  # fmt: skip
+        await sock.send(**message, id=message["type"])
+        await sock.wait_for(of_type("ack", id=message["type"]))
+    await dash.wait_for(speaking_of(me, True))
+
+    again = await Socket.open(second.ws_url, moved(people[0][0], second.url), fac.session_id, origin=second.url)
+    snapshot = await again.wait_for(of_type("snapshot"))
+    assert snapshot["me"]["speaking"] and snapshot["me"]["hand"]["position"] == 1
+    mark = dash.mark()
+    await ana.close()  # the old socket is noticed gone only now
+    await heartbeats(again, 2)
+    await dash.send(type="snapshot")
+    [her] = [p for p in (await dash.wait_for(of_type("snapshot"), since=mark))["people"] if p["id"] == me]
+    assert her["present"] and her["speaking"] and her["hand"]["position"] == 1
+    await heartbeats(again, 6)  # past the heartbeat timeout of 2 s, her device on the second worker
+    assert not [f for f in dash.frames[mark:] if f["type"] == "person" and f["person"]["id"] == me
+                and (not f["person"]["speaking"] or not f["person"]["present"])]  # fmt: skip
+
+
+async def heartbeats(sock: Socket, count: int) -> None:
+    for _ in range(count):
+        await sock.send(type="heartbeat")
+        await asyncio.sleep(0.5)
+
+
+async def test_rejoining_a_session_that_ended_meanwhile(workers: tuple[LiveServer, LiveServer]) -> None:
+    """F7: offline while the session ended; back through the other worker, she sees it ended
+    and nothing new is recorded."""
+    first, second = workers
+    fac = await setup_facilitator(first.url)
+    dash = await Socket.open(first.ws_url, fac.http, fac.session_id)
+    http, _ = await join_member(first.url, fac.group["invite_code"], "Ana")
+    ana = await Socket.open(first.ws_url, http, fac.session_id)
+    await start_live(dash)
+    await ana.send(type="heartbeat", id="last")
+    last_seq = (await ana.wait_for(of_type("ack", id="last")))["seq"]
+    await ana.close()
+    # Her page was already reconnecting: it held a ticket when the session ended.
+    ticket = (await http.post(f"/api/sessions/{fac.session_id}/ticket", json={})).json()["ticket"]
+    await dash.send(type="session", action="end", id="end")
+    assert await dash.closed(timeout=10) == 1000
+    report = (await fac.http.get(f"/api/sessions/{fac.session_id}/report")).json()
+    stored = await store_size(fac, first)
+
+    http_b = moved(http, second.url)
+    back = await Socket.open(second.ws_url, http_b, fac.session_id, origin=second.url, after=last_seq, ticket=ticket)
+    snapshot = await back.wait_for(lambda f: True)
+    assert snapshot["type"] == "snapshot" and snapshot["session"]["state"] == "ended"
+    assert await back.closed() == 1000
+    refused = await http_b.post(f"/api/sessions/{fac.session_id}/ticket", json={})  # a later attempt
+    assert (refused.status_code, refused.json()["detail"]) == (409, "this session has ended")
+    assert (await fac.http.get(f"/api/sessions/{fac.session_id}/report")).json() == report
+    assert await store_size(fac, first) == stored  # nothing new was recorded
+
+
+async def store_size(fac: clients.Facilitator, worker: LiveServer) -> int:
+    """How many events the session's stored log holds (the workers share this SQLite file)."""
+    with contextlib.closing(sqlite3.connect(worker.data_dir / "airtime.db")) as db:
+        [(count,)] = db.execute("SELECT count(*) FROM session_events WHERE session_id = ?", (fac.session_id,))
+    return int(count)
+
+
+class Member:
+    """A member's page: her cookies, her socket, and the last seq she took in."""
+
+    def __init__(self, http: httpx.AsyncClient, person: str, session_id: str, sock: Socket) -> None:
+        self.http, self.person, self.session_id, self.sock = http, person, session_id, sock
+
+
+    async def turn(self, name: str) -> None:
+        for on in (True, False):
+            await self.sock.send(type="speaking", on=on, id=f"{name}-{on}")
+            await self.sock.wait_for(of_type("ack", id=f"{name}-{on}"), timeout=15)
+
+    async def reconnect(self, worker: LiveServer) -> dict[str, Any]:
+        """As the pages do (RELIABILITY.md F3): full-jitter backoff, then resume from her seq."""
+        assert await self.sock.closed(timeout=15) is not None
+        seen, attempt = int(self.sock.frames[-1]["seq"]), 0
+        while True:
+            await asyncio.sleep(random.uniform(0, min(10.0, 0.5 * 2**attempt)))
+            try:
+                self.sock = await Socket.open(worker.ws_url, moved(self.http, worker.url), self.session_id,
+                                              origin=worker.url, after=seen)  # fmt: skip
+                return await self.sock.wait_for(lambda f: f["type"] in ("snapshot", "resumed"), timeout=15)
+            except (OSError, AssertionError):
+                attempt += 1
+
+
+async def test_a_reconnect_storm_after_a_worker_dies(workers: tuple[LiveServer, LiveServer]) -> None:
+    """F3: everyone on a worker that dies comes back at once, with jittered backoff; all are
+    whole again, nobody is present twice, and no turn is doubled or lost."""
+    first, second = workers
+    rooms = []
+    for name in ("fay", "flo"):
+        fac = await setup_facilitator(first.url, username=name)
+        dash = await Socket.open(first.ws_url, fac.http, fac.session_id)
+        members = []
+        for i in range(10):
+            http, joined = await join_member(first.url, fac.group["invite_code"], f"{name}-{i}")
+            sock = await Socket.open(first.ws_url, http, fac.session_id)
+            members.append(Member(http, joined["member"]["id"], fac.session_id, sock))
+        await start_live(dash)
+        await asyncio.gather(*(m.sock.wait_for(of_type("session", confidentiality_read=True)) for m in members))
+        rooms.append((fac, members))
+    await asyncio.gather(*(m.turn("before") for _, members in rooms for m in members))
+
+    first.kill()
+    everyone = [m for _, members in rooms for m in members]
+    firsts = await asyncio.gather(*(m.reconnect(second) for m in everyone))
+    assert all(f["type"] in ("snapshot", "resumed") for f in firsts)  # all resynced
+    await asyncio.gather(*(m.turn("after") for m in everyone))
+
+    for fac, members in rooms:
+        dash = await Socket.open(second.ws_url, moved(fac.http, second.url), fac.session_id, origin=second.url)
+        people = [p for p in (await dash.wait_for(of_type("snapshot")))["people"] if p["role"] == "member"]
+        assert sorted(p["id"] for p in people) == sorted(m.person for m in members)  # each once
+        assert all(p["present"] and not p["speaking"] for p in people)
+        await dash.send(type="session", action="end", id="end")
+        await dash.closed(timeout=10)
+        report = (await moved(fac.http, second.url).get(f"/api/sessions/{fac.session_id}/report")).json()
+        for m in members:
+            turns = [s for s in report["details"]["segments"] if s["person"] == m.person]
+            assert len(turns) == 2 and turns[0]["end_s"] <= turns[1]["start_s"]  # none doubled or lost
+        assert all(row["present_s"] <= report["duration_s"] for row in report["members"])
