@@ -74,13 +74,13 @@ def login(body: Credentials, request: Request, response: Response, db: DbDep,
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
 async def logout(request: Request, engine: EngineDep, hub: HubDep) -> Response:
-    """End this login and close the account's sockets on this worker (RELIABILITY.md S3)."""
+    """End this login and close the account's sockets on every worker (RELIABILITY.md S3)."""
     token = request.cookies.get(AUTH_COOKIE)
     user = await in_db(engine, lambda db: accounts.user_for_token(db, token))
     if user is None or token is None:
         raise Unauthorized("please log in")
     await in_db(engine, lambda db: accounts.end_login(db, token))
-    hub.close_principal(user.id)
+    await hub.close_principal_everywhere(user.id)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(AUTH_COOKIE)
     return response
@@ -118,5 +118,5 @@ async def reset_password(user_id: str, body: NewPassword, request: Request, engi
         audit(db, organiser.id, "password.reset", detail=user_id)
 
     await in_db(engine, work)
-    hub.close_principal(user_id)
+    await hub.close_principal_everywhere(user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -13,10 +13,6 @@ from app.realtime.connection import Connection
 from app.realtime.room import NotLive, Room, Spec, start_spec
 from app.services.errors import ServiceError
 
-CLOSE_REMOVED = 4003  # removed from the session by a facilitator
-CLOSE_DELETED = 4004  # the member deleted their data (DOMAIN.md E9)
-CLOSE_ROLE = 4002  # role changed: reconnect with a new ticket (RELIABILITY.md S3)
-
 
 class Refused(ValueError):
     def __init__(self, code: str, message: str) -> None:
@@ -230,8 +226,7 @@ async def on_remove(room: Room, conn: Connection, msg: m.Remove) -> None:
     await asyncio.to_thread(room.store.mark, room.info.session_id, target, removed=True)
     await room.refresh_roster()
     room.waiting.discard(target)
-    await room.submit([Spec(Kind.REMOVE, target)], actor=conn.viewer.person_id)
-    room.close_person(target, CLOSE_REMOVED)
+    await room.submit([Spec(Kind.REMOVE, target)], actor=conn.viewer.person_id)  # closes their sockets
 
 
 async def on_admit(room: Room, conn: Connection, msg: m.Admit) -> None:
@@ -260,7 +255,6 @@ async def on_cofacilitator(room: Room, conn: Connection, msg: m.CoFacilitator) -
         for pid in current:
             await asyncio.to_thread(room.store.mark, room.info.session_id, pid, cofacilitator=False)
             await room.submit([Spec(Kind.COFACILITATOR, pid, False)], actor=conn.viewer.person_id)
-            room.close_person(pid, CLOSE_ROLE)
             await asyncio.to_thread(room.store.audit, conn.viewer.principal, "role.change",
                                     room.info.group_id, room.info.session_id, "co-facilitation ended")  # fmt: skip
         await room.refresh_roster()
@@ -275,7 +269,7 @@ async def on_cofacilitator(room: Room, conn: Connection, msg: m.CoFacilitator) -
     await room.submit([Spec(Kind.COFACILITATOR, chosen, True)], actor=conn.viewer.person_id)
     await asyncio.to_thread(room.store.audit, conn.viewer.principal, "role.change",
                             room.info.group_id, room.info.session_id, "co-facilitator chosen")  # fmt: skip
-    room.close_person(chosen, CLOSE_ROLE)  # they reconnect with the facilitator's view
+    # Applying the change closes their sockets on every worker: they reconnect with the new view.
 
 
 HANDLERS: dict[str, Callable[[Room, Connection, m.Message], Awaitable[None]]] = {

@@ -76,6 +76,15 @@ class Broker(ABC):
         """When each device of the topic was last heard, by whichever worker heard it."""
         return {}
 
+    @abstractmethod
+    async def announce(self, message: str) -> bool:
+        """Tell every worker, this one included, something that is not part of any session's
+        log (a logout); False if it could not be sent just now."""
+
+    @abstractmethod
+    def announcements(self) -> AsyncIterator[str]:
+        """What is announced from now on, by any worker, for as long as the process runs."""
+
     async def healthy(self) -> bool:
         """Whether the broker answers now (one process: always)."""
         return True
@@ -94,6 +103,7 @@ class MemoryBroker(Broker):
         self._window = window
         self._logs: dict[str, deque[Entry]] = {}
         self._subscribers: dict[str, set[asyncio.Queue[Entry]]] = {}
+        self._listeners: set[asyncio.Queue[str]] = set()
 
     async def publish(self, topic: str, entry: Entry) -> None:
         log = self._logs.setdefault(topic, deque(maxlen=self._window))
@@ -106,6 +116,20 @@ class MemoryBroker(Broker):
 
     def subscribe(self, topic: str) -> Subscription:
         return _MemorySubscription(self._subscribers.setdefault(topic, set()))
+
+    async def announce(self, message: str) -> bool:
+        for queue in self._listeners:
+            queue.put_nowait(message)
+        return True
+
+    async def announcements(self) -> AsyncIterator[str]:
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        self._listeners.add(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self._listeners.discard(queue)
 
     def forget(self, topic: str) -> None:
         self._logs.pop(topic, None)

@@ -19,6 +19,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from app.realtime import metrics
 
 CLOSE_OVERFLOW = 1013  # "try again later": the client reconnects and resyncs
+CLOSE_ROLE = 4002  # role changed: reconnect with a new ticket (RELIABILITY.md S3)
+CLOSE_REMOVED = 4003  # removed from the session by a facilitator
+CLOSE_DELETED = 4004  # the member deleted their data (DOMAIN.md E9)
 SEEN_IDS = 512
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -24,11 +25,26 @@ class Hub:
         self._rooms: dict[str, Room] = {}
         self._lock = asyncio.Lock()
         self.broker_up = True
-        self._watching: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
-        """Watch the broker, so rooms go to and come back from the degraded mode (F4)."""
-        self._watching = asyncio.create_task(self._watch_broker())
+        """Watch the broker, so rooms go to and come back from the degraded mode (F4), and
+        listen to what other workers announce."""
+        self._tasks = [asyncio.create_task(self._watch_broker()), asyncio.create_task(self._listen())]
+
+    async def _listen(self) -> None:
+        async for message in self.broker.announcements():
+            try:
+                said = json.loads(message)
+                self.close_principal(str(said["close"]))
+            except (ValueError, KeyError, TypeError):
+                log.warning("an announcement could not be understood")
+
+    async def close_principal_everywhere(self, principal: str) -> None:
+        """Close every socket opened with a credential on every worker, e.g. after logout
+        (RELIABILITY.md S3); on this one at least, when the broker is away."""
+        if not await self.broker.announce(json.dumps({"close": principal})):
+            self.close_principal(principal)
 
     async def _watch_broker(self) -> None:
         while True:
@@ -97,10 +113,10 @@ class Hub:
             await asyncio.sleep(0.05)
 
     async def close(self) -> None:
-        if self._watching is not None:
-            self._watching.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._watching
+                await task
         async with self._lock:
             rooms, self._rooms = list(self._rooms.values()), {}
         for room in rooms:

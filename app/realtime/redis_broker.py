@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import AsyncIterator
 from typing import Any
 
 from redis import asyncio as aioredis
@@ -37,6 +38,7 @@ if current == false or current == ARGV[1] then
 end
 return 0
 """
+ANNOUNCEMENTS = "airtime:announcements"
 PING_TIMEOUT_S = 1.0
 FIRST_RETRY_S = 0.1
 DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
@@ -138,6 +140,33 @@ class RedisBroker(Broker):
 
     def subscribe(self, topic: str) -> Subscription:
         return _RedisSubscription(self, topic, self._last.get(topic, 0))
+
+    async def announce(self, message: str) -> bool:
+        try:
+            await self._redis.publish(ANNOUNCEMENTS, message)
+        except DOWN:
+            return False
+        return True
+
+    async def announcements(self) -> AsyncIterator[str]:
+        """Redis pub/sub, subscribed again after an outage (what was said meanwhile is lost:
+        announcements are for the workers that are up to hear them)."""
+        delay = FIRST_RETRY_S
+        while True:
+            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(ANNOUNCEMENTS)
+                delay = FIRST_RETRY_S
+                while True:
+                    message = await pubsub.get_message(timeout=BLOCK_MS / 1000)
+                    if message is not None:
+                        yield bytes(message["data"]).decode()
+            except DOWN:
+                await asyncio.sleep(random.uniform(0, delay))
+                delay = min(delay * 2, 5.0)
+            finally:
+                with contextlib.suppress(*DOWN):
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
 
     async def close(self) -> None:
         await self._redis.aclose()

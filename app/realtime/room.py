@@ -29,7 +29,7 @@ from app.models.sessions import SessionState
 from app.realtime import metrics
 from app.realtime.broker import Broker, BrokerDown, Entry, EntryRefused, Subscription
 from app.realtime.codec import event_from_bytes, event_to_bytes
-from app.realtime.connection import Connection
+from app.realtime.connection import CLOSE_DELETED, CLOSE_REMOVED, CLOSE_ROLE, Connection
 from app.realtime.fanout import Fanout
 from app.realtime.store import RoomInfo, RoomStore, RosterEntry
 
@@ -374,21 +374,29 @@ class Room:
             await self._apply_next(ev)
 
     async def _apply_next(self, ev: Event) -> None:
-        """Apply ev if it is the next entry; the pump and a catch-up may both hold it."""
+        """Apply ev unless it is already applied (the pump and a catch-up may both hold it).
+        The stored log may skip a seq: the events of a member who deleted their data."""
         if ev.person is not None:
             await self.know(ev.person)
-        if ev.seq == self.seq + 1:
+        if ev.seq > self.seq:
             self._apply(ev)
 
     async def forget_person(self, person_id: str) -> None:
-        """A member's data was deleted: they leave now and are left out of this report."""
-        self.deleted.add(person_id)
-        self.close_person(person_id, 4004)  # actions.CLOSE_DELETED
-        self.fanout.forget(person_id)
+        """A member's data was deleted: they leave now, on every worker, and are left out of
+        every view and of this report. The event that tells the other workers is itself removed
+        from the stored log once it is there, so no row about them remains (V2)."""
         person = self.engine.persons.get(person_id)
         if person is not None and person.present and self.state is not SessionState.ENDED:
             with contextlib.suppress(NotLive):
-                await self.submit([Spec(Kind.REMOVE, person_id)], actor="system")
+                await self.submit([Spec(Kind.REMOVE, person_id, data={"reason": "deleted"})], actor="system")
+                await asyncio.to_thread(self.store.drop_person_events, self.info.session_id, person_id)
+        if person_id not in self.deleted:  # not present (or ended): only this worker needs telling
+            self._forget(person_id)
+
+    def _forget(self, person_id: str) -> None:
+        self.deleted.add(person_id)
+        self.close_person(person_id, CLOSE_DELETED)
+        self.fanout.forget(person_id)
 
     async def refresh_roster(self) -> None:
         """Take new people and new display names from the database's roster."""
@@ -413,6 +421,13 @@ class Room:
             log.exception("an event could not be applied; passing over it")
             changes = []
         self.seq = ev.seq
+        deleted = ev.kind is Kind.REMOVE and (ev.data or {}).get("reason") == "deleted"
+        if deleted and ev.person is not None:
+            self._forget(ev.person)  # before the fan-out, which then leaves them out
+        elif ev.kind is Kind.REMOVE and ev.person is not None:
+            self.close_person(ev.person, CLOSE_REMOVED)  # on every worker (RELIABILITY.md S3)
+        elif ev.kind is Kind.COFACILITATOR and ev.person is not None:
+            self.close_person(ev.person, CLOSE_ROLE)  # they reconnect with their new view
         if ev.kind is Kind.START:
             self.info.state = SessionState.LIVE
             epoch = (ev.data or {}).get("epoch")
@@ -477,7 +492,7 @@ class Room:
         entry = self.roster[pid]
         if entry.removed or conn.viewer.role != self.role_of(entry):
             # A ticket minted before a removal or a change of role is worth nothing now (S3).
-            conn.close(4003 if entry.removed else 4002)
+            conn.close(CLOSE_REMOVED if entry.removed else CLOSE_ROLE)
             return
         first = not self.has_socket(pid)
         if conn.viewer.is_facilitator:  # a live view of per-member numbers (E9, V4)

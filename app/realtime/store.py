@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 
 from app.db import session_scope
 from app.domain.events import Event, Role
@@ -78,6 +78,12 @@ class RoomStore:
                 for name, value in flags.items():
                     setattr(row, name, value)
                 db.add(row)
+
+    def drop_person_events(self, session_id: str, person_id: str) -> None:
+        """Remove the stored events that name someone who deleted their data (V2)."""
+        with session_scope(self.engine) as db:
+            db.exec(delete(SessionEvent).where(col(SessionEvent.session_id) == session_id)
+                    .where(col(SessionEvent.person) == person_id))  # fmt: skip
 
     def set_leader_opt_in(self, member_id: str, on: bool) -> None:
         with session_scope(self.engine) as db:

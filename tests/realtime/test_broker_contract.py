@@ -94,6 +94,19 @@ async def test_read_after_says_when_entries_never_reached_it(make_broker: Callab
     assert await broker.read_after("s1", 4) == [entry(5)]
 
 
+async def test_announcements_reach_every_worker(make_broker: Callable[[int], Broker]) -> None:
+    """What is not any session's (a logout) reaches every worker's hub, the sender's too."""
+    one = make_broker(64)
+    other = one if isinstance(one, MemoryBroker) else make_broker(64)  # two workers' connections
+    heard_here, heard_there = one.announcements(), other.announcements()
+    waiting = [asyncio.ensure_future(anext(heard_here)), asyncio.ensure_future(anext(heard_there))]
+    await asyncio.sleep(0.2)  # both are listening
+    assert await one.announce('{"close": "u_1"}')
+    assert [await asyncio.wait_for(w, 2) for w in waiting] == ['{"close": "u_1"}'] * 2
+    await heard_here.aclose()
+    await heard_there.aclose()
+
+
 async def test_closing_a_subscription_ends_it(make_broker: Callable[[int], Broker]) -> None:
     broker = make_broker(64)
     subscription = broker.subscribe("s1")

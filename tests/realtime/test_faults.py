@@ -304,3 +304,35 @@ async def test_a_reconnect_storm_after_a_worker_dies(workers: tuple[LiveServer, 
             turns = [s for s in report["details"]["segments"] if s["person"] == m.person]
             assert len(turns) == 2 and turns[0]["end_s"] <= turns[1]["start_s"]  # none doubled or lost
         assert all(row["present_s"] <= report["duration_s"] for row in report["members"])
+
+
+async def test_closes_reach_sockets_on_every_worker(workers: tuple[LiveServer, LiveServer]) -> None:
+    """S3 across workers: a removal, a deletion and a logout made through one worker close the
+    sockets they concern on the other; the deletion leaves no stored event about her (V2)."""
+    first, second = workers
+    fac = await setup_facilitator(first.url)
+    dash = await Socket.open(second.ws_url, moved(fac.http, second.url), fac.session_id, origin=second.url)
+    people = [await join_member(first.url, fac.group["invite_code"], name) for name in ("Ana", "Bo")]
+    ana, bo = [await Socket.open(second.ws_url, moved(http, second.url), fac.session_id, origin=second.url)
+               for http, _ in people]  # fmt: skip
+    (ana_http, ana_joined), (_, bo_joined) = people
+    await start_live(dash)
+    await ana.send(type="speaking", on=True, id="on")
+    await ana.wait_for(of_type("ack", id="on"))
+
+    gone = await ana_http.post("/api/members/delete", json={"member_key": ana_joined["member_key"], "confirm": True})
+    assert gone.status_code == 204  # through the first worker; her socket is on the second
+    assert await ana.closed(timeout=10) == 4004
+    await dash.wait_for(of_type("forget", person=ana_joined["member"]["id"]), timeout=10)
+    with contextlib.closing(sqlite3.connect(first.data_dir / "airtime.db")) as db:
+        rows = db.execute("SELECT count(*) FROM session_events WHERE person = ?", (ana_joined["member"]["id"],))
+        assert rows.fetchone() == (0,)
+
+    remover = await Socket.open(first.ws_url, fac.http, fac.session_id)
+    await remover.send(type="remove", member=bo_joined["member"]["id"], id="rm")
+    await remover.wait_for(of_type("ack", id="rm"))
+    assert await bo.closed(timeout=10) == 4003
+
+    assert (await fac.http.post("/api/auth/logout")).status_code == 204
+    assert await dash.closed(timeout=10) == 4001
+    assert await remover.closed(timeout=10) == 4001
