@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from app.domain.clock import Micros, to_s
 from app.domain.events import Change
 from app.domain.rounds import round_state
+from app.realtime import metrics
 from app.realtime.connection import Connection
 from app.realtime.frames import View
 from app.realtime.history import History, Part
@@ -108,6 +109,8 @@ class Fanout:
         missed = None
         if after is not None and viewer.person_id not in room.waiting:
             missed = self.history.missed(after, room.seq, viewer.person_id, viewer.is_facilitator)
+        if after is not None:
+            metrics.RESUMES.labels("snapshot" if missed is None else "resumed").inc()
         if missed is None:
             self.snapshot(conn)
             return

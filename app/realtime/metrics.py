@@ -15,6 +15,8 @@ FANOUT_SECONDS = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0), registry=REGISTRY,
 )  # fmt: skip
 OVERFLOWS = Counter("airtime_queue_overflows", "Sockets dropped because their queue was full", registry=REGISTRY)
+RESUMES = Counter("airtime_resumes", "Reconnecting sockets that asked to resume: given what they missed "
+                  "(resumed) or a snapshot", ["outcome"], registry=REGISTRY)  # fmt: skip
 BROKER_RECONNECTS = Counter("airtime_broker_reconnects", "Times the broker's Redis had to be retried",
                             registry=REGISTRY)  # fmt: skip
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from playwright.async_api import Browser, Page, expect
@@ -14,6 +16,7 @@ from tests.browser.conftest import (
     read_confidentiality,
 )  # fmt: skip
 from tests.support.clients import Facilitator
+from tests.support.proxy import CuttableProxy
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -118,6 +121,32 @@ async def test_dashboard_reconnects_after_a_server_restart(
     await expect(member.locator("#notice")).to_be_hidden(timeout=20_000)
     await member.locator("#hand").click()  # the member's page works again too
     await expect(dashboard.locator("#queue li")).to_have_count(0)
+
+
+async def test_a_dropped_dashboard_resumes_with_what_it_missed(
+    browser: Browser, server: LiveServer, facilitator: Facilitator
+) -> None:
+    """RELIABILITY.md O1, F3: the network drops, the page retries with backoff, and when it is
+    back the server sends only what the page missed since the last seq it saw."""
+    proxy = await CuttableProxy(server.port).start()
+    through_proxy = cast(LiveServer, SimpleNamespace(url=proxy.url))
+    dashboard = await facilitator_page(browser, through_proxy, facilitator)
+    member = await member_page(browser, server, facilitator.group["invite_code"], "Kim")
+    await start(dashboard, facilitator)
+    await expect(tile(dashboard, "Kim")).to_be_visible()
+
+    await proxy.cut()
+    await expect(dashboard.locator("#notice")).to_be_visible(timeout=10_000)
+    await member.locator("#hand").click()  # while the dashboard is cut off
+    await asyncio.sleep(1.5)  # a few failed attempts, backing off
+    await proxy.restore()
+    await expect(dashboard.locator("#notice")).to_be_hidden(timeout=20_000)
+    await expect(dashboard.locator("#queue li")).to_have_count(1)
+    await expect(dashboard.locator("#queue li").first).to_contain_text("Kim")
+    metrics = (await facilitator.http.get("/metrics")).text
+    assert 'airtime_resumes_total{outcome="resumed"} 1.0' in metrics
+    assert 'outcome="snapshot"' not in metrics
+    await proxy.close()
 
 
 async def test_pages_have_no_serious_accessibility_violations(
