@@ -82,7 +82,7 @@ def serve(
     """Run the Airtime server."""
     import uvicorn
 
-    from app.settings import MAX_FRAME_BYTES, get_settings
+    from app.settings import MAX_FRAME_BYTES, get_settings, production_refusal
 
     if (certfile is None) != (keyfile is None):
         fail("--certfile and --keyfile go together")
@@ -90,6 +90,8 @@ def serve(
         problem = get_settings().multi_worker_problem()
         if problem:
             fail(f"--workers {workers}: {problem}")
+    if problems := get_settings().production_problems(workers):
+        fail(production_refusal(problems))  # RELIABILITY.md V5
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload,
                 ssl_certfile=certfile, ssl_keyfile=keyfile, proxy_headers=True, workers=workers,
                 ws_per_message_deflate=False, ws_max_size=MAX_FRAME_BYTES)  # fmt: skip

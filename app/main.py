@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
+from fastapi import Depends, FastAPI
+from fastapi.responses import FileResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import Engine
 
 from app import logs
-from app.api import agreements, auth, concerns, groups, imports, ingest, members, reports, sessions
+from app.api import (
+    agreements,
+    auth,
+    concerns,
+    groups,
+    imports,
+    ingest,
+    members,
+    problems,
+    reports,
+    sessions,
+)  # fmt: skip
 from app.api.access import enforce
 from app.db import make_engine, migrate, session_scope
 from app.models.common import utcnow
@@ -26,9 +39,8 @@ from app.realtime.room import RoomTimings
 from app.realtime.signals import go_away_on_signals
 from app.realtime.store import RoomStore
 from app.realtime.transport import ExposeTransport
-from app.services.errors import ServiceError
 from app.services.retention import purge
-from app.settings import Settings, get_settings
+from app.settings import Settings, get_settings, production_refusal
 
 PAGES = {"/": "index.html", "/dashboard/{session_id}": "dashboard.html", "/join/{code}": "member.html",
          "/groups/{group_id}/settings": "settings.html",
@@ -45,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logs.install()
+        _refuse_unsafe_production(settings)
         migrate(settings.db_url)
         app.state.db = make_engine(settings.db_url)
         timings = RoomTimings(settings.heartbeat_timeout_s, settings.leave_grace_s)
@@ -58,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             restore_signals()
             purging.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purging  # a purge under way finishes first (its thread holds a connection)
             await app.state.hub.close()
             app.state.db.dispose()
 
@@ -66,9 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.login_failures = {}  # failed logins per (username, address), RELIABILITY.md S7
 
-    @app.exception_handler(ServiceError)
-    async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+    problems.install(app)
 
     @app.get("/metrics", tags=["health"], dependencies=[Depends(enforce)], response_class=PlainTextResponse)
     async def prometheus() -> PlainTextResponse:
@@ -84,8 +97,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(api.router, dependencies=checked)
     app.include_router(ws.router)  # sockets check each message against MESSAGE_ROLES
     app.add_middleware(ExposeTransport)  # F5: a stalled socket can be dropped at once
+    problems.document_refusals(app)
     _mount_web(app, settings.web_dir)
     return app
+
+
+def _refuse_unsafe_production(settings: Settings) -> None:
+    """RELIABILITY.md V5 for a server started without `airtime serve` (which checks first,
+    knowing --workers): uvicorn and gunicorn take their worker count from WEB_CONCURRENCY."""
+    workers = os.environ.get("WEB_CONCURRENCY", "1")
+    found = settings.production_problems(int(workers) if workers.isdigit() else 1)
+    if found:
+        logging.getLogger("airtime").error(production_refusal(found))
+        raise RuntimeError(production_refusal(found))
 
 
 PURGE_EVERY_S = 3600
@@ -94,8 +118,15 @@ PURGE_EVERY_S = 3600
 async def _purge_periodically(engine: Engine) -> None:
     """DOMAIN.md E9: retention is applied by the server itself, hourly."""
     while True:
+        running = asyncio.ensure_future(asyncio.to_thread(_purge_now, engine))
         try:
-            await asyncio.to_thread(_purge_now, engine)
+            # Shielded: cancelling only the wait would leave the thread using the engine while
+            # the lifespan disposes of it (a connection garbage-collected open, on PostgreSQL).
+            await asyncio.shield(running)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await running
+            raise
         except Exception:  # a failed purge is retried next hour; it must not stop the server
             logging.getLogger("airtime").exception("the retention purge failed")
         await asyncio.sleep(PURGE_EVERY_S)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "dev-only-not-secret"
+MIN_SECRET_CHARS = 32  # RELIABILITY.md V5: `secrets.token_urlsafe(32)` gives 43
 MAX_FRAME_BYTES = 64 * 1024  # RELIABILITY.md S4: larger WebSocket frames are refused (close 1009)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +27,8 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: SQLite in data_dir"
     )
     broker_url: str = "memory://"
+    # Reserved for signing: nothing signs with it yet (logins, tickets, member and ingest keys
+    # are random secrets stored as digests), but production refuses the published placeholder.
     secret_key: str = PLACEHOLDER_SECRET
     public_url: str | None = None
     allowed_origins: list[str] = Field(default_factory=list)
@@ -52,9 +56,31 @@ class Settings(BaseSettings):
             return "SQLite serves one process; set AIRTIME_DATABASE_URL=postgresql+psycopg://…"
         return None
 
+    def production_problems(self, workers: int = 1) -> list[str]:
+        """Why this set-up must not run with AIRTIME_ENV=production (RELIABILITY.md V5); in
+        development, nothing."""
+        if self.env != "production":
+            return []
+        problems = []
+        key = self.secret_key
+        if key == PLACEHOLDER_SECRET or len(key) < MIN_SECRET_CHARS or len(set(key)) < 8:
+            problems.append(f"AIRTIME_SECRET_KEY must be a random secret of at least {MIN_SECRET_CHARS} "
+                            "characters, not the placeholder")  # fmt: skip
+        url = urlsplit(self.public_url or "")
+        if url.scheme != "https" or not url.hostname:
+            problems.append("AIRTIME_PUBLIC_URL must be the https:// address people use")
+        if workers > 1 and (shared := self.multi_worker_problem()):
+            problems.append(f"{workers} workers: {shared}")
+        return problems
+
     @property
     def secure_cookies(self) -> bool:
         return bool(self.public_url and self.public_url.startswith("https://"))
+
+
+def production_refusal(problems: list[str]) -> str:
+    """The one line a production server that refuses to start prints."""
+    return "AIRTIME_ENV=production refuses to start: " + "; ".join(problems)
 
 
 @lru_cache

@@ -129,6 +129,9 @@ async def enforce(request: Request) -> None:
     rule = ROUTES.get((method, getattr(route, "path", "")))
     if rule is None:
         raise Forbidden("this route has no entry in the permission table")
+    if any("\x00" in value for value in request.path_params.values()):
+        # No id or code holds NUL, and PostgreSQL cannot even compare text that does.
+        raise NotFound("nothing here has that name")
     if rule is Rule.PUBLIC:
         return
     params = dict(request.path_params)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from app.api.deps import DbDep, UserDep
+from app.api.problems import refusals
 from app.api.schemas import AgreementChange
 from app.services import agreements, groups
 
@@ -20,7 +21,7 @@ def get_agreement(group_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
     return agreements.agreement_out(agreements.current_agreement(db, group))
 
 
-@router.put("/agreement")
+@router.put("/agreement", responses=refusals(400))
 def revise_agreement(group_id: str, body: AgreementChange, db: DbDep, user: UserDep) -> dict[str, Any]:
     """Adopt a new version: members consent to it when they next join."""
     group = groups.group_for_facilitator(db, user, group_id)

@@ -18,6 +18,7 @@ from app.api.deps import (
     UserDep,
     in_db,
 )  # fmt: skip
+from app.api.problems import refusals
 from app.api.schemas import Body, Credentials, NewUser
 from app.models.accounts import AccountRole, User, UserPublic
 from app.services import accounts
@@ -40,7 +41,7 @@ def setup(db: DbDep) -> dict[str, bool]:
     return {"needs_organiser": not accounts.has_accounts(db)}
 
 
-@router.post("/auth/register", status_code=status.HTTP_201_CREATED)
+@router.post("/auth/register", status_code=status.HTTP_201_CREATED, responses=refusals(400, 403, 409))
 def register(body: Credentials, response: Response, db: DbDep, settings: SettingsDep) -> UserPublic:
     user = accounts.register_first(db, body.username, body.password, settings.allow_signup)
     return _login(response, db, user, settings)
@@ -50,7 +51,7 @@ LOGIN_ATTEMPTS = 10  # failed logins per name and address
 LOGIN_WINDOW_S = 900.0
 
 
-@router.post("/auth/login")
+@router.post("/auth/login", responses=refusals(401, 429))
 def login(body: Credentials, request: Request, response: Response, db: DbDep,
           settings: SettingsDep) -> UserPublic:  # fmt: skip
     """RELIABILITY.md S7: after ten failed tries for a name from one address in 15
@@ -91,7 +92,7 @@ def me(user: UserDep) -> UserPublic:
     return UserPublic.model_validate(user, from_attributes=True)
 
 
-@router.post("/users", status_code=status.HTTP_201_CREATED)
+@router.post("/users", status_code=status.HTTP_201_CREATED, responses=refusals(400, 409))
 def add_user(body: NewUser, db: DbDep, _: OrganiserDep) -> UserPublic:
     user = accounts.create_user(db, body.username, body.password, AccountRole(body.role))
     return UserPublic.model_validate(user, from_attributes=True)
@@ -106,7 +107,7 @@ class NewPassword(Body):
     password: str = Field(max_length=200)
 
 
-@router.put("/users/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.put("/users/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT, responses=refusals(400))
 async def reset_password(user_id: str, body: NewPassword, request: Request, engine: EngineDep,
                          hub: HubDep) -> Response:  # fmt: skip
     """The organiser resets a facilitator's password; their logins and sockets end (S3)."""

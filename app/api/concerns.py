@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from app.api.deps import DbDep, UserDep
+from app.api.problems import refusals
 from app.api.schemas import Body
 from app.services import concerns, groups
 
@@ -29,19 +30,19 @@ def my_concerns(db: DbDep, user: UserDep) -> list[dict[str, Any]]:
     return concerns.concerns_for(db, user)
 
 
-@router.post("/concerns/{concern_id}/status")
+@router.post("/concerns/{concern_id}/status", responses=refusals(409))
 def move_concern(concern_id: str, body: StatusChange, db: DbDep, user: UserDep) -> dict[str, Any]:
     """received, then acknowledged, then resolved; each with its time."""
     return concerns.concern_out(concerns.move_on(db, user, concern_id, body.status), db)
 
 
-@router.get("/groups/{group_id}/contacts")
+@router.get("/groups/{group_id}/contacts", responses=refusals(409))
 def get_contacts(group_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
     groups.group_for_staff(db, user, group_id)
     return concerns.contacts_out(db, group_id)
 
 
-@router.put("/groups/{group_id}/contacts")
+@router.put("/groups/{group_id}/contacts", responses=refusals(400, 409))
 def put_contacts(group_id: str, body: Contacts, db: DbDep, user: UserDep) -> dict[str, Any]:
     """Who receives the group's concerns, and who receives those about that person."""
     groups.group_for_staff(db, user, group_id)

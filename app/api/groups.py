@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import fields
+from typing import Annotated, Any, get_args
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Body, Request, status
 from sqlmodel import Session
 
 from app.api.deps import AUTH_COOKIE, DbDep, EngineDep, HubDep, OrganiserDep, UserDep, in_db
+from app.api.problems import refusals
 from app.api.schemas import FacilitatorList, NewGroup
 from app.domain.events import Kind
-from app.domain.rules import GroupSettings
+from app.domain.rules import GroupSettings, HandOrder
 from app.models import Group
 from app.models.common import utcnow
 from app.models.sessions import SessionState
@@ -37,7 +39,7 @@ def group_out(db: Session, request: Request, group: Group) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=refusals(400, 403))
 def create_group(body: NewGroup, request: Request, db: DbDep, user: UserDep) -> dict[str, Any]:
     group = groups.create_group(db, user, body.name, body.description, body.facilitators)
     return group_out(db, request, group)
@@ -53,7 +55,7 @@ def get_group(group_id: str, request: Request, db: DbDep, user: UserDep) -> dict
     return group_out(db, request, groups.group_for_staff(db, user, group_id))
 
 
-@router.put("/{group_id}/facilitators")
+@router.put("/{group_id}/facilitators", responses=refusals(400))
 def put_facilitators(group_id: str, body: FacilitatorList, request: Request, db: DbDep,
                      user: OrganiserDep) -> dict[str, Any]:  # fmt: skip
     """The organiser chooses who runs the group (at least one facilitator account)."""
@@ -62,13 +64,13 @@ def put_facilitators(group_id: str, body: FacilitatorList, request: Request, db:
     return group_out(db, request, group)
 
 
-@router.get("/{group_id}/summary")
+@router.get("/{group_id}/summary", responses=refusals(403))
 def summary(group_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
     """Figures across the group's sessions, never a member's (E6); organisers: 5+ members."""
     return insights.group_summary(db, user, groups.group_for_staff(db, user, group_id))
 
 
-@router.get("/{group_id}/insights")
+@router.get("/{group_id}/insights", responses=refusals(403))
 def insights_page(group_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
     """Per-session trends for the insights page: aggregates only (E6); organisers: 5+ members."""
     group = groups.group_for_staff(db, user, group_id)
@@ -81,8 +83,26 @@ def get_settings(group_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
     return groups.settings_of(groups.group_for_facilitator(db, user, group_id)).as_dict()
 
 
-@router.put("/{group_id}/settings")
-async def put_settings(group_id: str, body: dict[str, Any], engine: EngineDep, hub: HubDep,
+def settings_schema() -> dict[str, Any]:
+    """The settings a PUT may change, each with its type and range (GroupSettings.parse
+    checks the same, and names the key it refuses in a 400)."""
+    known: dict[str, Any] = {}
+    for setting in fields(GroupSettings):
+        default = getattr(GroupSettings(), setting.name)
+        if isinstance(default, bool):
+            known[setting.name] = {"type": "boolean"}
+        elif setting.name == "hand_order":
+            known[setting.name] = {"type": "string", "enum": list(get_args(HandOrder))}
+        else:
+            known[setting.name] = {"type": "number", "minimum": 0, "maximum": GroupSettings.maximum(setting.name)}
+    return {"properties": known, "additionalProperties": False}
+
+
+SettingsChange = Annotated[dict[str, Any], Body(json_schema_extra=settings_schema())]
+
+
+@router.put("/{group_id}/settings", responses=refusals(400))
+async def put_settings(group_id: str, body: SettingsChange, engine: EngineDep, hub: HubDep,
                        request: Request) -> dict[str, Any]:  # fmt: skip
     """Change some settings; a live session follows them from this moment."""
 

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 
 from app.api.deps import AUTH_COOKIE, EngineDep, HubDep
+from app.api.problems import refusals
 from app.api.schemas import Body
 from app.db import session_scope
+from app.domain.scenario import MAX_SECONDS
 from app.services import accounts, imports
 from app.services.errors import NotFound, Unauthorized
 
@@ -21,10 +23,10 @@ class ImportRequest(Body):
     rttm: str = Field(max_length=imports.MAX_RTTM_BYTES)
     confirm_consent: bool = False  # E2: everyone in the recording agreed to the group's agreement
     names: dict[str, str] = Field(default_factory=dict, max_length=1000)  # speaker label -> name
-    duration_s: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    duration_s: float | None = Field(default=None, ge=0, le=MAX_SECONDS, allow_inf_nan=False)
 
 
-@router.post("/sessions/{session_id}/import")
+@router.post("/sessions/{session_id}/import", responses=refusals(400, 409))
 async def import_rttm(session_id: str, body: ImportRequest, request: Request, engine: EngineDep,
                       hub: HubDep) -> dict[str, Any]:  # fmt: skip
     """An RTTM file's speaker turns become the open session's log; it ends with its report stored."""

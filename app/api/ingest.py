@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request, status
 from sqlmodel import Session
 
 from app.api.deps import AUTH_COOKIE, EngineDep, HubDep, in_db
+from app.api.problems import refusals
 from app.realtime.actions import Refused, on_speaker_changes
 from app.realtime.messages import SpeakerChanges
 from app.realtime.room import NotLive
@@ -60,7 +61,7 @@ def ingest_url(request: Request, session_id: str) -> str:
     return f"{base.rstrip('/')}/api/sessions/{session_id}/ingest"
 
 
-@router.post("/sessions/{session_id}/ingest-key", status_code=status.HTTP_201_CREATED)
+@router.post("/sessions/{session_id}/ingest-key", status_code=status.HTTP_201_CREATED, responses=refusals(409))
 async def new_ingest_key(session_id: str, request: Request, engine: EngineDep) -> dict[str, Any]:
     """A new key for this session's external source, shown once; it replaces any old one."""
     token = request.cookies.get(AUTH_COOKIE)
@@ -74,7 +75,7 @@ async def new_ingest_key(session_id: str, request: Request, engine: EngineDep) -
     return {"key": await in_db(engine, work), "url": ingest_url(request, session_id)}
 
 
-@router.post("/sessions/{session_id}/ingest")
+@router.post("/sessions/{session_id}/ingest", responses=refusals(400, 409, 429))
 async def ingest_changes(session_id: str, body: SpeakerChanges, hub: HubDep) -> dict[str, Any]:
     """Apply a batch of speaker changes (the key was checked by the permission table)."""
     RATE.take(session_id)

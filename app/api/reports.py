@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
 from app.api.deps import (
@@ -20,6 +21,7 @@ from app.api.deps import (
     in_db,
     member_cookie,
 )
+from app.api.problems import refusals
 from app.models import LiveSession
 from app.models.sessions import SessionState
 from app.realtime.frames import balance_words
@@ -29,6 +31,13 @@ from app.services import accounts, groups, pulses, rights, sessions
 from app.services.errors import Gone, NotFound, Unauthorized
 
 router = APIRouter(prefix="/api", tags=["reports"])
+
+
+class CsvResponse(Response):
+    """Documents report.csv as what it is (text/csv), not JSON."""
+
+    media_type = "text/csv"
+
 MEMBER_FIELDS_SHOWN = ("status", "present_s", "listening_s", "airtime_s", "share", "fair_share_ratio", "turns",
                        "mean_turn_s", "longest_turn_s", "first_contribution_s", "hand_raises",
                        "mean_hand_wait_s")  # fmt: skip
@@ -61,14 +70,14 @@ async def _facilitated(request: Request, engine: EngineDep, session_id: str, act
     return await in_db(engine, work)
 
 
-@router.get("/sessions/{session_id}/report")
+@router.get("/sessions/{session_id}/report", responses=refusals(410))
 async def report(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> dict[str, Any]:
     """The participation report (facilitators of the session only); every view is audited."""
     session = await _facilitated(request, engine, session_id, "report.view")
     return await _report(engine, hub, session)
 
 
-@router.get("/sessions/{session_id}/report.csv")
+@router.get("/sessions/{session_id}/report.csv", response_class=CsvResponse, responses=refusals(410))
 async def report_as_csv(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> Response:
     """One row per member (SCENARIO.md's member fields), for a spreadsheet."""
     session = await _facilitated(request, engine, session_id, "report.export")
@@ -77,7 +86,7 @@ async def report_as_csv(session_id: str, request: Request, engine: EngineDep, hu
                     headers={"Content-Disposition": f'attachment; filename="airtime-report-{session_id}.csv"'})  # fmt: skip
 
 
-@router.get("/sessions/{session_id}/report.html")
+@router.get("/sessions/{session_id}/report.html", response_class=HTMLResponse, responses=refusals(410))
 async def report_as_html(session_id: str, request: Request, engine: EngineDep, hub: HubDep,
                          settings: SettingsDep) -> Response:  # fmt: skip
     """The report page as one offline file, charts included."""
@@ -92,7 +101,7 @@ async def report_as_html(session_id: str, request: Request, engine: EngineDep, h
                     headers={"Content-Disposition": f'attachment; filename="airtime-report-{session_id}.html"'})  # fmt: skip
 
 
-@router.get("/sessions/{session_id}/my-report")
+@router.get("/sessions/{session_id}/my-report", responses=refusals(410))
 async def my_report(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> dict[str, Any]:
     """A member's own numbers (E6): nobody else's, and the group's balance in words if allowed."""
 

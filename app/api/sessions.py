@@ -16,6 +16,7 @@ from app.api.deps import (
     member_cookie,
 )  # fmt: skip
 from app.api.groups import invite_url
+from app.api.problems import refusals
 from app.api.schemas import JoinRequest, TicketRequest
 from app.domain.clock import to_s
 from app.domain.events import Kind
@@ -74,7 +75,7 @@ async def _facilitated(request: Request, engine: EngineDep, session_id: str) -> 
     return await in_db(engine, work)
 
 
-@router.post("/groups/{group_id}/sessions", status_code=status.HTTP_201_CREATED)
+@router.post("/groups/{group_id}/sessions", status_code=status.HTTP_201_CREATED, responses=refusals(409))
 async def open_session(group_id: str, request: Request, engine: EngineDep) -> dict[str, Any]:
     def work(db: Session) -> dict[str, Any]:
         user = _user(request, db)
@@ -111,12 +112,12 @@ async def _control(request: Request, engine: EngineDep, hub: Hub, session_id: st
     return session_out(session, group, room)
 
 
-@router.post("/sessions/{session_id}/start")
+@router.post("/sessions/{session_id}/start", responses=refusals(409))
 async def start_session(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> dict[str, Any]:
     return await _control(request, engine, hub, session_id, Kind.START)
 
 
-@router.post("/sessions/{session_id}/confidentiality")
+@router.post("/sessions/{session_id}/confidentiality", responses=refusals(409))
 async def confidentiality_read(session_id: str, request: Request, engine: EngineDep,
                                hub: HubDep) -> dict[str, Any]:  # fmt: skip
     """The confidentiality statement was read aloud: speech is tracked from now (E3)."""
@@ -125,12 +126,12 @@ async def confidentiality_read(session_id: str, request: Request, engine: Engine
     return await _control(request, engine, hub, session_id, Kind.CONFIDENTIALITY)
 
 
-@router.post("/sessions/{session_id}/end")
+@router.post("/sessions/{session_id}/end", responses=refusals(409))
 async def end_session(session_id: str, request: Request, engine: EngineDep, hub: HubDep) -> dict[str, Any]:
     return await _control(request, engine, hub, session_id, Kind.END)
 
 
-@router.post("/sessions/{session_id}/ticket")
+@router.post("/sessions/{session_id}/ticket", responses=refusals(403, 409))
 async def ticket(session_id: str, request: Request, engine: EngineDep, settings: SettingsDep,
                  body: TicketRequest | None = None) -> dict[str, Any]:  # fmt: skip
     """A single-use, 60-second ticket for the session's WebSocket (RELIABILITY.md S2)."""
@@ -175,7 +176,7 @@ async def invite(code: str, request: Request, engine: EngineDep) -> dict[str, An
     return await in_db(engine, work)
 
 
-@router.post("/invites/{code}/join")
+@router.post("/invites/{code}/join", responses=refusals(400, 403, 409))
 async def join(code: str, body: JoinRequest, response: Response, engine: EngineDep, hub: HubDep,
                settings: SettingsDep) -> dict[str, Any]:  # fmt: skip
     joined = await in_db(engine, lambda db: sessions.join(db, code, body.display_name, body.accept,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 from typing import Any, Literal
@@ -21,6 +22,8 @@ MAX_BACKDATE: Micros = s(2)
 MAX_RETRO_CLOSE: Micros = s(30)
 
 HandOrder = Literal["fifo", "least_airtime"]
+MAX_SETTING = 1_000_000  # seconds (eleven days) and ratios
+MAX_RETENTION_DAYS = 36_500  # a hundred years
 
 
 class SettingsError(ValueError):
@@ -65,10 +68,26 @@ class GroupSettings:
             elif key == "hand_order":
                 if value not in ("fifo", "least_airtime"):
                     raise SettingsError(f'{key}: expected "fifo" or "least_airtime"')
-            elif isinstance(value, bool) or not isinstance(value, int | float | Decimal) or value < 0:
+            elif isinstance(value, bool) or not isinstance(value, int | float | Decimal) or (
+                    _finite(value) and value < 0):  # fmt: skip
                 raise SettingsError(f"{key}: expected a number >= 0")
+            elif not _finite(value) or value > cls.maximum(key):
+                raise SettingsError(f"{key}: expected a number from 0 to {cls.maximum(key):,}")
             values[key] = float(value) if isinstance(value, Decimal) else value
         return cls(**values)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @staticmethod
+    def maximum(key: str) -> int:
+        """The largest value a numeric setting takes: beyond it a setting means nothing a
+        group could want, and time overflows (1e300 s is no count of microseconds, and a
+        retention of 1e7 days would start before year 1 and stop every purge)."""
+        return MAX_RETENTION_DAYS if key.endswith("_days") else MAX_SETTING
+
+
+def _finite(value: float | Decimal) -> bool:
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return isinstance(value, int) or math.isfinite(value)

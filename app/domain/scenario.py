@@ -44,6 +44,9 @@ EVENT_TYPES: dict[str, tuple[Kind, str | None]] = {
     "round": (Kind.ROUND, "on"),
 }
 TOP_KEYS = {"duration_s", "facilitator", "members", "settings", "events"}
+# No session or recording runs longer (about 116 days); beyond it times stop being whole
+# microseconds (1e300 s cannot be counted in them), so larger numbers are refused.
+MAX_SECONDS = 10_000_000
 
 
 def _reject_constant(name: str) -> None:
@@ -55,6 +58,8 @@ def _number(value: Any, place: str) -> Micros:
         raise ScenarioError(place, "expected a number")
     if value < 0:
         raise ScenarioError(place, "must be >= 0")
+    if value > MAX_SECONDS:
+        raise ScenarioError(place, f"must be at most {MAX_SECONDS:,} seconds")
     return to_us(value)
 
 
@@ -202,6 +207,9 @@ def parse_rttm(text: str, duration_s: Decimal | None = None) -> Scenario:
     if not segments and duration_s is None:
         raise ScenarioError("", "no SPEAKER lines")
     longest = max((end for spans in segments.values() for _, end in spans), default=0)
+    limit = None if duration_s is None else Decimal(str(duration_s))  # callers pass str and int too
+    if limit is not None and not (limit.is_finite() and 0 <= limit <= MAX_SECONDS):
+        raise ScenarioError("duration", f"must be from 0 to {MAX_SECONDS:,} seconds")
     duration = longest if duration_s is None else to_us(duration_s)
     names = list(segments)
     timeline = [
@@ -223,6 +231,8 @@ def _rttm_number(text: str, place: str, what: str) -> Micros:
         raise ScenarioError(place, f"{what} {json.dumps(text)} is not a number") from None
     if not value.is_finite() or value < 0:
         raise ScenarioError(place, f"{what} {json.dumps(text)} must be a number >= 0")
+    if value > MAX_SECONDS:
+        raise ScenarioError(place, f"{what} {json.dumps(text)} must be at most {MAX_SECONDS:,} seconds")
     return to_us(value)
 
 

@@ -18,7 +18,9 @@ def new_secret(prefix: str = "") -> str:
 
 
 def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+    # surrogatepass: a made-up key from a JSON body may hold a lone surrogate ("\ud800"),
+    # which strict UTF-8 cannot encode; it digests to a value no stored key has.
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def utcnow() -> datetime:

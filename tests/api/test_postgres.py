@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import psycopg
-import pytest
 
 from app.db import session_scope
 from app.models.common import utcnow
@@ -22,13 +20,6 @@ from tests.api.conftest import (
     register_organiser,
 )  # fmt: skip
 from tests.support.postgres import PostgresServer
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer().start()
-    yield server
-    server.stop()
 
 
 def test_a_session_from_joining_to_deletion_and_purge(postgres: PostgresServer, serve: Serve,

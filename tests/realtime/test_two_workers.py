@@ -20,13 +20,6 @@ from tests.support.server import LiveServer
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def workers(request: pytest.FixtureRequest, tmp_path: Path, postgres: PostgresServer
             ) -> Iterator[tuple[LiveServer, LiveServer]]:  # fmt: skip
