@@ -14,7 +14,6 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import FileResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
-from sqlalchemy import Engine
 
 from app import logs
 from app.api import (
@@ -30,16 +29,15 @@ from app.api import (
     sessions,
 )  # fmt: skip
 from app.api.access import enforce
-from app.db import make_engine, migrate, session_scope
-from app.models.common import utcnow
+from app.db import make_engine, migrate
 from app.realtime import metrics, ws
 from app.realtime.broker import broker_from_url
 from app.realtime.hub import Hub
+from app.realtime.purging import purge_periodically
 from app.realtime.room import RoomTimings
 from app.realtime.signals import go_away_on_signals
 from app.realtime.store import RoomStore
 from app.realtime.transport import ExposeTransport
-from app.services.retention import purge
 from app.settings import Settings, get_settings, production_refusal
 
 PAGES = {"/": "index.html", "/dashboard/{session_id}": "dashboard.html", "/join/{code}": "member.html",
@@ -65,7 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.hub.start()
         restore_signals = go_away_on_signals(app.state.hub)
         metrics.SOCKETS.set_function(app.state.hub.socket_count)
-        purging = asyncio.create_task(_purge_periodically(app.state.db))
+        purging = asyncio.create_task(
+            purge_periodically(app.state.db, app.state.hub.broker, settings.purge_every_s))
         try:
             yield
         finally:
@@ -110,31 +109,6 @@ def _refuse_unsafe_production(settings: Settings) -> None:
     if found:
         logging.getLogger("airtime").error(production_refusal(found))
         raise RuntimeError(production_refusal(found))
-
-
-PURGE_EVERY_S = 3600
-
-
-async def _purge_periodically(engine: Engine) -> None:
-    """DOMAIN.md E9: retention is applied by the server itself, hourly."""
-    while True:
-        running = asyncio.ensure_future(asyncio.to_thread(_purge_now, engine))
-        try:
-            # Shielded: cancelling only the wait would leave the thread using the engine while
-            # the lifespan disposes of it (a connection garbage-collected open, on PostgreSQL).
-            await asyncio.shield(running)
-        except asyncio.CancelledError:
-            with contextlib.suppress(Exception):
-                await running
-            raise
-        except Exception:  # a failed purge is retried next hour; it must not stop the server
-            logging.getLogger("airtime").exception("the retention purge failed")
-        await asyncio.sleep(PURGE_EVERY_S)
-
-
-def _purge_now(engine: Engine) -> None:
-    with session_scope(engine) as db:
-        purge(db, utcnow())
 
 
 def _mount_web(app: FastAPI, web_dir: Path) -> None:

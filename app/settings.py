@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     leave_grace_s: float = 30.0
     ticket_ttl_s: float = 60.0
     login_cookie_days: int = 14
+    purge_every_s: float = 3600.0  # how often the retention purge runs (by one worker at a time)
 
     @property
     def db_url(self) -> str:

@@ -336,3 +336,30 @@ async def test_closes_reach_sockets_on_every_worker(workers: tuple[LiveServer, L
     assert (await fac.http.post("/api/auth/logout")).status_code == 204
     assert await dash.closed(timeout=10) == 4001
     assert await remover.closed(timeout=10) == 4001
+
+
+def purges_by(worker_db: Path) -> list[int]:
+    """The process ids of the workers that ran the retention purge, oldest first."""
+    with contextlib.closing(sqlite3.connect(worker_db)) as db:
+        rows = db.execute("SELECT detail FROM audit_log WHERE action = 'purge.run' ORDER BY at").fetchall()
+    return [int(detail.split(":")[1]) for (detail,) in rows]
+
+
+async def test_the_retention_purge_runs_on_one_worker_and_moves_when_it_dies(tmp_path: Path, redis: RedisServer) -> None:
+    """Timed work once across workers: never twice, and never not at all when a worker dies."""
+    env = {"AIRTIME_BROKER_URL": redis.url, "AIRTIME_PURGE_EVERY_S": "0.5"}
+    first = LiveServer(tmp_path / "data", **env).start()
+    second = LiveServer(tmp_path / "data", **env).start()
+    db = tmp_path / "data" / "airtime.db"
+    try:
+        await asyncio.sleep(3)
+        runs = purges_by(db)
+        assert len(runs) >= 4 and len(set(runs)) == 1  # about every half second, by one of them
+        holder, other = (first, second) if first.process and first.process.pid == runs[0] else (second, first)
+        holder.kill()
+        await asyncio.sleep(3)
+        after = purges_by(db)[len(runs):]
+        assert other.process is not None and after and set(after) == {other.process.pid}
+    finally:
+        first.stop()
+        second.stop()
