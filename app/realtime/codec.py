@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from app.domain.events import Event, Kind, Source
 from app.models.sessions import SessionEvent
@@ -23,11 +24,15 @@ def event_from_bytes(raw: bytes) -> Event:
 
 
 def event_to_row(session_id: str, ev: Event) -> SessionEvent:
-    return SessionEvent(
-        session_id=session_id, seq=ev.seq, t_us=ev.t, kind=ev.kind.value, person=ev.person,
-        on=ev.on, source=ev.source and ev.source.value, at_us=ev.at, inferred=ev.inferred,
-        actor=ev.actor, ref=ev.ref, data=None if ev.data is None else json.dumps(ev.data),
-    )  # fmt: skip
+    return SessionEvent(**event_to_columns(session_id, ev))
+
+
+def event_to_columns(session_id: str, ev: Event) -> dict[str, Any]:
+    """A stored event's columns, for a bulk insert."""
+    return {"session_id": session_id, "seq": ev.seq, "t_us": ev.t, "kind": ev.kind.value,
+            "person": ev.person, "on": ev.on, "source": ev.source and ev.source.value, "at_us": ev.at,
+            "inferred": ev.inferred, "actor": ev.actor, "ref": ev.ref,
+            "data": None if ev.data is None else json.dumps(ev.data)}  # fmt: skip
 
 
 def event_from_row(row: SessionEvent) -> Event:

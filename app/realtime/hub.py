@@ -12,6 +12,7 @@ from collections.abc import Callable
 from app.realtime.broker import Broker
 from app.realtime.room import Room, RoomTimings
 from app.realtime.store import RoomStore
+from app.realtime.writer import EventWriter
 
 BROKER_CHECK_S = 1.0
 GOING_AWAY_S = 3.0
@@ -23,6 +24,7 @@ class Hub:
                  clock: Callable[[], float] = time.time) -> None:  # fmt: skip
         self.store, self.broker, self.timings, self.clock = store, broker, timings, clock
         self._rooms: dict[str, Room] = {}
+        self.writer = EventWriter(store)
         self._lock = asyncio.Lock()
         self.broker_up = True
         self._tasks: list[asyncio.Task[None]] = []
@@ -74,7 +76,7 @@ class Hub:
                 info = await asyncio.to_thread(self.store.info, session_id)
                 if info is None:
                     return None
-                room = Room(info, self.store, self.broker, self.timings, self.clock)
+                room = Room(info, self.store, self.broker, self.timings, self.clock, self.writer)
                 room.degraded = not self.broker_up
                 await room.open()
                 self._rooms[session_id] = room

@@ -32,6 +32,7 @@ from app.realtime.codec import event_from_bytes, event_to_bytes
 from app.realtime.connection import CLOSE_DELETED, CLOSE_REMOVED, CLOSE_ROLE, Connection
 from app.realtime.fanout import Fanout
 from app.realtime.store import RoomInfo, RoomStore, RosterEntry
+from app.realtime.writer import EventWriter
 
 DEGRADED_MESSAGE = ("Live updates are running in a reduced mode: everything is still recorded, "
                     "and other people's changes may show a second or two late.")  # fmt: skip
@@ -85,9 +86,10 @@ class RoomTimings:
 
 
 class Room:
-    def __init__(self, info: RoomInfo, store: RoomStore, broker: Broker,
-                 timings: RoomTimings, clock: Callable[[], float]) -> None:  # fmt: skip
+    def __init__(self, info: RoomInfo, store: RoomStore, broker: Broker, timings: RoomTimings,
+                 clock: Callable[[], float], writer: EventWriter | None = None) -> None:  # fmt: skip
         self.info, self.store, self.broker = info, store, broker
+        self.writer = writer or EventWriter(store)  # the hub's is shared by its rooms: one commit for many
         self.timings, self.clock = timings, clock
         self.engine = SessionEngine(info.settings)
         self.seq = 0  # last entry applied to the engine
@@ -230,7 +232,7 @@ class Room:
         before, epoch_before = (self._written, self._last_t), self.info.started_epoch
         try:
             events = [self._stamp(spec, wall, actor) for spec in specs]
-            await asyncio.to_thread(self.store.append, self.info.session_id, events, state, epoch)
+            await self.writer.append(self.info.session_id, events, state, epoch)
         except BaseException:  # nothing was stored: no sequence number is spent
             self._written, self._last_t = before
             if self.info.started_epoch == wall:  # this start was not stored; keep any other's

@@ -7,9 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, delete, select
+from sqlmodel import Session, col, delete, select
 
 from app.db import session_scope
 from app.domain.events import Event, Role
@@ -25,8 +25,18 @@ from app.models import (
 )  # fmt: skip
 from app.models.common import utcnow
 from app.models.sessions import SessionState
-from app.realtime.codec import event_from_row, event_to_row
+from app.realtime.codec import event_from_row, event_to_columns
 from app.services import agreements, concerns, ingest, pulses, rights
+
+
+@dataclass(frozen=True, slots=True)
+class Append:
+    """Events to store for a session, with the state change they make, if any."""
+
+    session_id: str
+    events: list[Event]
+    state: SessionState | None = None
+    epoch: float | None = None
 
 
 @dataclass
@@ -131,17 +141,44 @@ class RoomStore:
                epoch: float | None) -> None:  # fmt: skip
         """Store events (and a state change) in one transaction, before anyone is told."""
         with session_scope(self.engine) as db:
-            db.add_all(event_to_row(session_id, ev) for ev in events)
-            if state is not None:
-                row = db.get(LiveSession, session_id)
-                assert row is not None
-                row.state = state
-                if state is SessionState.LIVE:
-                    row.started_at, row.started_epoch = utcnow(), epoch
-                elif state is SessionState.ENDED:
-                    row.ended_at = utcnow()
-                    ingest.drop_key(db, session_id)  # keys die with the session (DOMAIN.md D3)
-                db.add(row)
+            self._append(db, Append(session_id, events, state, epoch))
+
+    def append_all(self, appends: list[Append]) -> list[BaseException | None]:
+        """Store several rooms' events in one transaction; if that is refused (a sequence
+        number another worker took), each on its own. Returns each one's failure, or None."""
+        try:
+            with session_scope(self.engine) as db:
+                for append in appends:
+                    self._append(db, append)
+            return [None] * len(appends)
+        except IntegrityError:
+            if len(appends) == 1:
+                raise
+        failures: list[BaseException | None] = []
+        for append in appends:
+            try:
+                with session_scope(self.engine) as db:
+                    self._append(db, append)
+                failures.append(None)
+            except IntegrityError as exc:
+                failures.append(exc)
+        return failures
+
+    @staticmethod
+    def _append(db: Session, append: Append) -> None:
+        rows = [event_to_columns(append.session_id, ev) for ev in append.events]
+        db.execute(insert(SessionEvent), rows)  # a bulk insert, without the unit of work
+        if append.state is None:
+            return
+        row = db.get(LiveSession, append.session_id)
+        assert row is not None
+        row.state = append.state
+        if append.state is SessionState.LIVE:
+            row.started_at, row.started_epoch = utcnow(), append.epoch
+        elif append.state is SessionState.ENDED:
+            row.ended_at = utcnow()
+            ingest.drop_key(db, append.session_id)  # keys die with the session (DOMAIN.md D3)
+        db.add(row)
 
     def save_report(self, session_id: str, report: dict[str, Any]) -> None:
         """Store the final report once; every worker's replica computes the same one, and the
