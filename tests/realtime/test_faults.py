@@ -8,7 +8,6 @@ import contextlib
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,35 +16,11 @@ import pytest
 
 from tests.realtime.test_live_session import of_type
 from tests.support import clients
-from tests.support.clients import OPENED, Socket, join_member, setup_facilitator, start_live
+from tests.support.clients import Socket, join_member, moved, setup_facilitator, start_live
 from tests.support.redis import RedisServer
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture
-def redis(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path / "redis").start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def workers(tmp_path: Path, redis: RedisServer) -> Iterator[tuple[LiveServer, LiveServer]]:
-    env = {"AIRTIME_BROKER_URL": redis.url, "AIRTIME_HEARTBEAT_TIMEOUT_S": "2", "AIRTIME_LEAVE_GRACE_S": "30"}
-    first = LiveServer(tmp_path / "data", **env).start()
-    second = LiveServer(tmp_path / "data", **env).start()
-    yield first, second
-    second.stop()
-    first.stop()
-
-
-def moved(http: httpx.AsyncClient, base: str) -> httpx.AsyncClient:
-    """The same browser (its cookies), now talking to another worker."""
-    other = httpx.AsyncClient(base_url=base, cookies=http.cookies)
-    OPENED.append(other)
-    return other
 
 
 async def test_a_worker_killed_while_a_member_speaks(workers: tuple[LiveServer, LiveServer]) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.realtime.test_faults import moved, redis, speaking_of, workers  # noqa: F401 - fixtures
+from tests.realtime.test_faults import speaking_of
 from tests.realtime.test_live_session import of_type
-from tests.support.clients import Socket, join_member, setup_facilitator, start_live
+from tests.support.clients import Socket, join_member, moved, setup_facilitator, start_live
 from tests.support.server import LiveServer
 
 LOST = {"airtime"}  # refreshed every second and coalescible: a resume need not replay them
@@ -115,7 +115,7 @@ async def test_a_resume_the_server_cannot_serve_gets_a_snapshot(server: LiveServ
     assert snapshot["type"] == "snapshot" and snapshot["session"]["state"] == "live"
 
 
-async def test_a_dashboard_resumes_on_another_worker(workers: tuple[LiveServer, LiveServer]) -> None:  # noqa: F811
+async def test_a_dashboard_resumes_on_another_worker(workers: tuple[LiveServer, LiveServer]) -> None:
     first, second = workers
     fac = await setup_facilitator(first.url)
     dash = await Socket.open(first.ws_url, fac.http, fac.session_id)

@@ -58,6 +58,13 @@ async def setup_facilitator(base: str, username: str = "fay") -> Facilitator:
     return fac
 
 
+def moved(http: httpx.AsyncClient, base: str) -> httpx.AsyncClient:
+    """The same browser (its cookies), now talking to another worker."""
+    other = httpx.AsyncClient(base_url=base, cookies=http.cookies)
+    OPENED.append(other)
+    return other
+
+
 async def join_member(base: str, code: str, name: str, key: str | None = None) -> tuple[httpx.AsyncClient, dict[str, Any]]:
     http = client(base)
     r = await http.post(f"/api/invites/{code}/join",
