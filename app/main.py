@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from app import logs
+from app import collector, logs
 from app.api import (
     agreements,
     auth,
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metrics.SOCKETS.set_function(app.state.hub.socket_count)
         purging = asyncio.create_task(
             purge_periodically(app.state.db, app.state.hub.broker, settings.purge_every_s))
+        collector.install_once(settings.gc_sweep_s)
         try:
             yield
         finally:

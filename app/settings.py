@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     ticket_ttl_s: float = 60.0
     login_cookie_days: int = 14
     purge_every_s: float = 3600.0  # how often the retention purge runs (by one worker at a time)
+    gc_sweep_s: float = 3600.0  # app/collector.py: how often frozen survivors are swept; 0: Python's own
 
     @property
     def db_url(self) -> str:

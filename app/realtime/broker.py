@@ -101,18 +101,20 @@ class MemoryBroker(Broker):
 
     def __init__(self, window: int = 2048) -> None:
         self._window = window
-        self._logs: dict[str, deque[Entry]] = {}
+        # (seq, data) tuples, not entries: the garbage collector stops tracking plain tuples
+        # of ints and bytes, so a full window adds nothing to its pauses.
+        self._logs: dict[str, deque[tuple[int, bytes]]] = {}
         self._subscribers: dict[str, set[asyncio.Queue[Entry]]] = {}
         self._listeners: set[asyncio.Queue[str]] = set()
 
     async def publish(self, topic: str, entry: Entry) -> None:
         log = self._logs.setdefault(topic, deque(maxlen=self._window))
-        log.append(entry)
+        log.append((entry.seq, entry.data))
         for queue in self._subscribers.get(topic, ()):
             queue.put_nowait(entry)  # the subscriber is the hub's own pump: it never stalls
 
     async def read_after(self, topic: str, seq: int) -> list[Entry] | None:
-        return contiguous([e for e in self._logs.get(topic, ()) if e.seq > seq], seq)
+        return contiguous([Entry(*kept) for kept in self._logs.get(topic, ()) if kept[0] > seq], seq)
 
     def subscribe(self, topic: str) -> Subscription:
         return _MemorySubscription(self._subscribers.setdefault(topic, set()))

@@ -13,9 +13,9 @@ from app.domain.clock import Micros, to_s
 from app.domain.events import Change
 from app.domain.rounds import round_state
 from app.realtime import metrics
-from app.realtime.connection import Connection
+from app.realtime.connection import Connection, Rendered, render
 from app.realtime.frames import View
-from app.realtime.history import History, Part
+from app.realtime.history import History, for_viewer, part
 
 if TYPE_CHECKING:
     from app.realtime.room import Room
@@ -120,10 +120,11 @@ class Fanout:
 
     def to_staff(self, frame: dict[str, Any]) -> None:
         """A frame for the facilitators' (and co-facilitator's) sockets only."""
-        self.history.record_later(self.room.seq, frame)
+        rendered = render(frame)
+        self.history.record_later(self.room.seq, rendered)
         for conn in list(self.room.connections):
             if conn.viewer.is_facilitator:
-                conn.send(frame, self.room.seq)
+                conn.send(rendered, self.room.seq)
 
     def waiting(self) -> None:
         """The waiting room changed: facilitators see who is waiting to be let in."""
@@ -164,12 +165,13 @@ class Fanout:
             concerned |= {pid for pid, p in room.engine.persons.items() if p.hand_up}
         members = {pid: frames for pid in concerned if pid in room.engine.persons
                    and (frames := self._member_frames(view, pid, people, hands, called))}  # fmt: skip
-        part = Part(staff, members, common)
-        self.history.record_log(room.seq, part)
+        batch = part(map(render, staff), {pid: map(render, own) for pid, own in members.items()},
+                      map(render, common))  # fmt: skip
+        self.history.record_log(room.seq, batch)
         for conn in list(room.connections):
             if conn.viewer.person_id in room.waiting:
                 continue  # not let in yet: they learn nothing of the session (waiting room)
-            for frame in part.for_viewer(conn.viewer.person_id, conn.viewer.is_facilitator):
+            for frame in for_viewer(batch, conn.viewer.person_id, conn.viewer.is_facilitator):
                 conn.send(frame, room.seq)
 
     def _member_frames(self, view: View, me: str, people: list[str], hands: bool,
@@ -197,15 +199,16 @@ class Fanout:
             return
         self._speech_shown = speaking
         view = View(room.engine, max(now, room.engine.now))
-        staff: dict[str, Any] | None = None
+        staff: Rendered | None = None
+        group: dict[str, Any] | None = None  # what members see of the group: the same for each
         for conn in list(room.connections):
             if conn.viewer.is_facilitator:
                 if staff is None:
-                    staff = {"type": "airtime", "elapsed_s": to_s(view.now),
-                             "people": [view.figures(pid) for pid in self._shown(room.engine.persons)],
-                             "group": view.headline()}  # fmt: skip
+                    staff = render({"type": "airtime", "elapsed_s": to_s(view.now),
+                                    "people": [view.figures(pid) for pid in self._shown(room.engine.persons)],
+                                    "group": view.headline()})  # fmt: skip
                 conn.send(staff, room.seq)
             elif conn.viewer.person_id not in room.waiting:
+                group = group or self._member_group(view)
                 conn.send({"type": "airtime", "elapsed_s": to_s(view.now),
-                           "me": view.figures(conn.viewer.person_id),
-                           "group": self._member_group(view)}, room.seq)  # fmt: skip
+                           "me": view.figures(conn.viewer.person_id), "group": group}, room.seq)  # fmt: skip

@@ -49,6 +49,8 @@ def serve(stack: ExitStack, tmp_path: Path, served: list[TestClient]) -> Serve:
     """Start an app with these settings (and its own data directory); its first browser."""
 
     def start(base_url: str = "http://testserver", **settings: Any) -> TestClient:
+        # The test process keeps Python's own collection (servers the tests start do not).
+        settings = {"gc_sweep_s": 0} | settings
         app = create_app(Settings(data_dir=tmp_path / f"data{len(served)}", **settings))
         served.append(stack.enter_context(TestClient(app, base_url=base_url)))
         return served[-1]
