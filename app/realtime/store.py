@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, insert
+from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -26,6 +26,8 @@ from app.models import (
 from app.models.common import utcnow
 from app.models.sessions import SessionState
 from app.realtime.codec import event_from_row, event_to_columns
+
+EVENTS = SessionEvent.__table__  # type: ignore[attr-defined]  # SQLModel tables are Core tables too
 from app.services import agreements, concerns, ingest, pulses, rights
 
 
@@ -57,6 +59,10 @@ class RosterEntry:
     admitted: bool = True
     removed: bool = False
     cofacilitator: bool = False
+
+
+def _rows(append: Append) -> list[dict[str, Any]]:
+    return [event_to_columns(append.session_id, ev) for ev in append.events]
 
 
 class RoomStore:
@@ -147,9 +153,7 @@ class RoomStore:
         """Store several rooms' events in one transaction; if that is refused (a sequence
         number another worker took), each on its own. Returns each one's failure, or None."""
         try:
-            with session_scope(self.engine) as db:
-                for append in appends:
-                    self._append(db, append)
+            self._store(appends)
             return [None] * len(appends)
         except IntegrityError:
             if len(appends) == 1:
@@ -157,17 +161,26 @@ class RoomStore:
         failures: list[BaseException | None] = []
         for append in appends:
             try:
-                with session_scope(self.engine) as db:
-                    self._append(db, append)
+                self._store([append])
                 failures.append(None)
             except IntegrityError as exc:
                 failures.append(exc)
         return failures
 
+    def _store(self, appends: list[Append]) -> None:
+        """In one transaction: through Core alone unless one of them changes the session's state."""
+        if all(append.state is None for append in appends):
+            with self.engine.begin() as connection:
+                for append in appends:
+                    connection.execute(EVENTS.insert(), _rows(append))
+            return
+        with session_scope(self.engine) as db:
+            for append in appends:
+                self._append(db, append)
+
     @staticmethod
     def _append(db: Session, append: Append) -> None:
-        rows = [event_to_columns(append.session_id, ev) for ev in append.events]
-        db.execute(insert(SessionEvent), rows)  # a bulk insert, without the unit of work
+        db.connection().execute(EVENTS.insert(), _rows(append))
         if append.state is None:
             return
         row = db.get(LiveSession, append.session_id)
