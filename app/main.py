@@ -79,7 +79,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Airtime", version="0.1.0", lifespan=lifespan,
                   docs_url="/api/docs", redoc_url=None)  # fmt: skip
     app.state.settings = settings
-    app.state.login_failures = {}  # failed logins per (username, address), RELIABILITY.md S7
 
     problems.install(app)
 

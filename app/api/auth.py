@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from fastapi import APIRouter, Request, Response, status
 from pydantic import Field
 from sqlmodel import Session, select
@@ -20,6 +18,7 @@ from app.api.deps import (
 )  # fmt: skip
 from app.api.problems import refusals
 from app.api.schemas import Body, Credentials, NewUser
+from app.db import session_scope
 from app.models.accounts import AccountRole, User, UserPublic
 from app.services import accounts
 from app.services.errors import TooManyRequests, Unauthorized
@@ -47,29 +46,23 @@ def register(body: Credentials, response: Response, db: DbDep, settings: Setting
     return _login(response, db, user, settings)
 
 
-LOGIN_ATTEMPTS = 10  # failed logins per name and address
-LOGIN_WINDOW_S = 900.0
-
-
 @router.post("/auth/login", responses=refusals(401, 429))
-def login(body: Credentials, request: Request, response: Response, db: DbDep,
+def login(body: Credentials, request: Request, response: Response, db: DbDep, engine: EngineDep,
           settings: SettingsDep) -> UserPublic:  # fmt: skip
     """RELIABILITY.md S7: after ten failed tries for a name from one address in 15
     minutes, that pair waits (429, saying how long) until the oldest try is 15 minutes old.
-    Kept per worker process."""
-    failures: dict[tuple[str, str], list[float]] = request.app.state.login_failures
-    key = (body.username.lower(), request.client.host if request.client else "")
-    now = time.monotonic()
-    recent = [t for t in failures.get(key, []) if now - t < LOGIN_WINDOW_S]
-    if len(recent) >= LOGIN_ATTEMPTS:
-        wait = int(LOGIN_WINDOW_S - (now - recent[0])) + 1
+    The tries are counted in the database, so every worker counts the same ones."""
+    key = accounts.login_key(body.username, request.client.host if request.client else "")
+    wait = accounts.login_wait_s(db, key)
+    if wait is not None:
         raise TooManyRequests(f"too many failed logins; try again in {wait // 60 + 1} minutes")
     try:
         user = accounts.authenticate(db, body.username, body.password)
     except Unauthorized:
-        failures[key] = [*recent, now]
+        with session_scope(engine) as counted:  # committed, though this request fails
+            accounts.note_failed_login(counted, key)
         raise
-    failures.pop(key, None)
+    accounts.forget_failed_logins(db, key)
     return _login(response, db, user, settings)
 
 

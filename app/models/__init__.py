@@ -1,6 +1,6 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
 
-from app.models.accounts import AuthToken, User
+from app.models.accounts import AuthToken, LoginFailure, User
 from app.models.agreements import Agreement, ConsentRecord, RuleProposal
 from app.models.audit import AuditRecord
 from app.models.concerns import Concern, GroupContacts
@@ -29,6 +29,7 @@ __all__ = [
     "IngestKey",
     "LeaderTurn",
     "LiveSession",
+    "LoginFailure",
     "Member",
     "MemberCredential",
     "Pulse",

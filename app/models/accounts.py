@@ -39,3 +39,13 @@ class AuthToken(SQLModel, table=True):
     user_id: str = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed login, kept 15 minutes so that every worker counts the same tries
+    (RELIABILITY.md S7). The name and address are kept only as a digest."""
+
+    __tablename__ = "login_failures"
+    id: int | None = Field(default=None, primary_key=True)
+    key_hash: str = Field(index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)

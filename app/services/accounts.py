@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, delete, func, select
 
-from app.models import AuthToken, User
+from app.models import AuthToken, LoginFailure, User
 from app.models.accounts import AccountRole
 from app.models.common import digest, new_secret, utcnow
 from app.services.errors import BadInput, Conflict, Forbidden, NotFound, Unauthorized
@@ -60,6 +60,35 @@ def authenticate(db: Session, username: str, password: str) -> User:
     if user is None:
         raise Unauthorized("that username and password do not match")
     return user
+
+
+LOGIN_ATTEMPTS = 10  # failed logins per name and address...
+LOGIN_WINDOW = timedelta(minutes=15)  # ...in this long
+
+
+def login_key(username: str, address: str) -> str:
+    return digest(f"{username.lower()}\n{address}")
+
+
+def login_wait_s(db: Session, key: str) -> int | None:
+    """RELIABILITY.md S7: after ten failed tries for a name from one address in 15 minutes,
+    the seconds until the oldest of them is 15 minutes old; None while tries are left."""
+    now = utcnow()
+    recent = db.exec(select(LoginFailure.at).where(LoginFailure.key_hash == key)
+                     .where(col(LoginFailure.at) > now - LOGIN_WINDOW).order_by(col(LoginFailure.at))).all()  # fmt: skip
+    if len(recent) < LOGIN_ATTEMPTS:
+        return None
+    return int((recent[-LOGIN_ATTEMPTS] + LOGIN_WINDOW - now).total_seconds()) + 1
+
+
+def note_failed_login(db: Session, key: str) -> None:
+    """Count a failed try, where every worker sees it; tries older than the window go."""
+    db.exec(delete(LoginFailure).where(col(LoginFailure.at) <= utcnow() - LOGIN_WINDOW))
+    db.add(LoginFailure(key_hash=key))
+
+
+def forget_failed_logins(db: Session, key: str) -> None:
+    db.exec(delete(LoginFailure).where(col(LoginFailure.key_hash) == key))
 
 
 def start_login(db: Session, user: User, days: int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.api.conftest import (
@@ -257,3 +259,25 @@ def test_logins_are_rate_limited_per_name_and_address(organiser: TestClient, fay
     assert "too many failed logins" in detail
     # Another account is not locked by fay's guesser.
     assert guesser.post("/api/auth/login", json={"username": "org", "password": PASSWORD}).status_code == 200
+
+
+def test_workers_sharing_a_database_count_the_same_failed_logins(serve: Serve, tmp_path: Path) -> None:
+    """RELIABILITY.md S7 with several workers: spreading guesses over them gains nothing."""
+    shared = f"sqlite:///{tmp_path / 'shared.db'}"
+    first, second = serve(database_url=shared), serve(database_url=shared)
+    register_organiser(first)
+    for worker in (first, second) * 5:
+        refused(worker.post("/api/auth/login", json={"username": "org", "password": "a wrong password"}), 401)
+    for worker in (first, second):
+        detail = refused(worker.post("/api/auth/login", json={"username": "org", "password": PASSWORD}), 429)
+        assert "too many failed logins" in detail
+
+
+def test_a_good_login_clears_the_failed_tries(client: TestClient) -> None:
+    register_organiser(client)
+    for _ in range(9):
+        refused(client.post("/api/auth/login", json={"username": "org", "password": "a wrong password"}), 401)
+    login(client, "org")
+    for _ in range(9):  # nine more: the count started again
+        refused(client.post("/api/auth/login", json={"username": "org", "password": "a wrong password"}), 401)
+    login(client, "org")
