@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.hub.start()
         restore_signals = go_away_on_signals(app.state.hub)
         metrics.SOCKETS.set_function(app.state.hub.socket_count)
+        metrics.ROOMS.set_function(app.state.hub.room_count)
         purging = asyncio.create_task(
             purge_periodically(app.state.db, app.state.hub.broker, settings.purge_every_s))
         collector.install_once(settings.gc_sweep_s)

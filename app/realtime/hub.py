@@ -55,6 +55,8 @@ class Hub:
             if up != self.broker_up:
                 log.warning("the broker is %s", "back" if up else "unreachable: live updates are degraded")
             self.broker_up = up
+            if up:
+                await self._let_go()
             for room in list(self._rooms.values()):
                 try:
                     if up:
@@ -68,6 +70,7 @@ class Hub:
         """The session's room, folding its stored log on first use; None if no such session."""
         room = self._rooms.get(session_id)
         if room is not None:
+            room.used = self.clock()
             return room
         async with self._lock:
             room = self._rooms.get(session_id)
@@ -84,9 +87,27 @@ class Hub:
 
     async def _unload_idle(self) -> None:
         for sid, idle in [(sid, r) for sid, r in self._rooms.items() if r.idle]:
-            del self._rooms[sid]
-            await idle.close()
-            self.broker.forget(sid)
+            await self._unload(sid, idle)
+
+    async def _unload(self, session_id: str, room: Room) -> None:
+        del self._rooms[session_id]
+        await room.close()
+        self.broker.forget(session_id)
+
+    async def _let_go(self) -> None:
+        """Unload the rooms another worker serves alone; each loads again when next used here."""
+        for sid, room in list(self._rooms.items()):
+            try:
+                if not await room.served_elsewhere():
+                    continue
+                async with self._lock:
+                    if self._rooms.get(sid) is room and await room.served_elsewhere():
+                        await self._unload(sid, room)
+            except Exception:  # one room's trouble must not stop the watch
+                log.exception("a room could not be let go")
+
+    def room_count(self) -> int:
+        return len(self._rooms)
 
     def socket_count(self) -> int:
         """Open session sockets on this worker (the metrics' gauge)."""

@@ -8,6 +8,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 REGISTRY = CollectorRegistry()
 
 SOCKETS = Gauge("airtime_sockets", "Open session sockets on this worker", registry=REGISTRY)
+ROOMS = Gauge("airtime_rooms", "Sessions this worker holds a replica of", registry=REGISTRY)
 EVENTS_IN = Counter("airtime_events_in", "Events this worker accepted and stored", registry=REGISTRY)
 FRAMES_OUT = Counter("airtime_frames_out", "Frames this worker queued to its sockets", registry=REGISTRY)
 FANOUT_SECONDS = Histogram(

@@ -112,6 +112,7 @@ class Room:
         self._unpublished: list[Event] = []  # stored while the broker was away, published when back
         self._saving: asyncio.Task[None] | None = None
         self.ended = asyncio.Event()
+        self.used = clock()  # when a socket or a request here last used the room
 
     # -- life cycle -------------------------------------------------------------
 
@@ -189,6 +190,21 @@ class Room:
     def idle(self) -> bool:
         """Ended, its report stored, and nobody connected: safe to unload."""
         return self.ended.is_set() and not self.connections
+
+    async def served_elsewhere(self) -> bool:
+        """Whether this worker can let the live room go: nobody has used it here for longer
+        than a departure takes to settle, nothing waits to be published, and another worker
+        hears the session's devices, and so does its timed work. A worker that served the
+        REST calls opening a session would otherwise keep applying every event of it. One
+        process never lets a live room go: nobody else would do its timed work."""
+        if self.connections or self._leave_at or self.degraded or self._unpublished:
+            return False
+        wall = self.clock()
+        if wall - self.used < self.timings.leave_grace_s + self.timings.heartbeat_timeout_s:
+            return False
+        # What this worker shared is older than that, so whoever was heard lately was heard elsewhere.
+        shared = await self.broker.shared_heard(self.info.session_id)
+        return any(wall - heard <= self.timings.heartbeat_timeout_s for heard in shared.values())
 
     @property
     def state(self) -> SessionState:
@@ -503,6 +519,7 @@ class Room:
             await asyncio.to_thread(self.store.audit, actor, "dashboard.open",
                                     self.info.group_id, self.info.session_id)  # fmt: skip
         self.connections.add(conn)
+        self.used = self.clock()
         self._leave_at.pop(pid, None)
         # Shared before anything else, so the worker that held her last socket knows (F6).
         self.last_heard[pid] = self._shared_at[pid] = self.clock()
@@ -541,6 +558,7 @@ class Room:
 
     async def disconnected(self, conn: Connection) -> None:
         self.connections.discard(conn)
+        self.used = self.clock()
         pid = conn.viewer.person_id
         if self.has_socket(pid):
             return  # another socket still serves them (RELIABILITY.md F6)

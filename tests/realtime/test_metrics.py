@@ -28,6 +28,7 @@ async def test_metrics_count_sockets_events_and_fan_out(server: LiveServer) -> N
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     text = r.text
     assert value(text, "airtime_sockets") == 3  # the dashboard and two members
+    assert value(text, "airtime_rooms") == 1
     assert value(text, "airtime_events_in_total") >= 5  # joins, start, confidentiality, speech
     assert value(text, "airtime_frames_out_total") > value(text, "airtime_events_in_total")
     assert value(text, "airtime_fanout_seconds_count") >= 1
