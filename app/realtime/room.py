@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from app.domain.clock import US_PER_S, Micros
 from app.domain.engine import DomainError, SessionEngine
@@ -31,7 +31,7 @@ from app.realtime.broker import Broker, BrokerDown, Entry, EntryRefused, Subscri
 from app.realtime.codec import event_from_bytes, event_to_bytes
 from app.realtime.connection import CLOSE_DELETED, CLOSE_REMOVED, CLOSE_ROLE, Connection
 from app.realtime.fanout import Fanout
-from app.realtime.store import RoomInfo, RoomStore, RosterEntry
+from app.realtime.store import RoomInfo, RoomStore, RosterEntry, clashed
 from app.realtime.writer import EventWriter
 
 DEGRADED_MESSAGE = ("Live updates are running in a reduced mode: everything is still recorded, "
@@ -232,8 +232,8 @@ class Room:
             for attempt in range(WRITE_TRIES):
                 try:
                     return await self._submit_once(specs, actor)
-                except IntegrityError:
-                    if attempt == WRITE_TRIES - 1:
+                except DBAPIError as exc:
+                    if not clashed(exc) or attempt == WRITE_TRIES - 1:
                         raise
                     await self._catch_up(from_store=True)  # the store holds the winner's entry
             raise AssertionError("unreachable")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, func
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from app.db import session_scope
@@ -27,6 +27,7 @@ from app.models.common import utcnow
 from app.models.sessions import SessionState
 from app.realtime.codec import event_from_row, event_to_columns
 
+DEADLOCK = "40P01"  # PostgreSQL's deadlock_detected
 EVENTS = SessionEvent.__table__  # type: ignore[attr-defined]  # SQLModel tables are Core tables too
 from app.services import agreements, concerns, ingest, pulses, rights
 
@@ -59,6 +60,14 @@ class RosterEntry:
     admitted: bool = True
     removed: bool = False
     cofacilitator: bool = False
+
+
+def clashed(exc: BaseException) -> bool:
+    """A clash with another worker's transaction: a sequence number it took first, or (should
+    it happen despite the common order) a deadlock PostgreSQL broke by failing this one."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == DEADLOCK
 
 
 def _rows(append: Append) -> list[dict[str, Any]]:
@@ -151,19 +160,25 @@ class RoomStore:
 
     def append_all(self, appends: list[Append]) -> list[BaseException | None]:
         """Store several rooms' events in one transaction; if that is refused (a sequence
-        number another worker took), each on its own. Returns each one's failure, or None."""
+        number another worker took), each on its own. Returns each one's failure, or None.
+
+        Rows go in in one order on every worker, by session then seq, so that two workers'
+        transactions never wait for each other's rows in a cycle: on PostgreSQL, inserting
+        the same keys in different orders deadlocked, and the whole batch failed."""
         try:
-            self._store(appends)
+            self._store(sorted(appends, key=lambda append: append.session_id))
             return [None] * len(appends)
-        except IntegrityError:
-            if len(appends) == 1:
+        except DBAPIError as exc:
+            if not clashed(exc) or len(appends) == 1:
                 raise
         failures: list[BaseException | None] = []
         for append in appends:
             try:
                 self._store([append])
                 failures.append(None)
-            except IntegrityError as exc:
+            except DBAPIError as exc:
+                if not clashed(exc):
+                    raise
                 failures.append(exc)
         return failures
 

@@ -4,16 +4,19 @@ transaction, and a refusal that reaches only the request that lost a sequence-nu
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.db import make_engine, migrate, session_scope
 from app.domain.events import Event, Kind, Source
 from app.models import Group, LiveSession
-from app.realtime.store import RoomStore
+from app.realtime.store import Append, RoomStore, clashed
 from app.realtime.writer import EventWriter
+from tests.support.postgres import PostgresServer
 
 
 def speech(seq: int, on: bool = True) -> Event:
@@ -59,3 +62,43 @@ async def test_only_the_request_that_lost_a_race_is_refused(store: RoomStore) ->
                                    return_exceptions=True)  # fmt: skip
     assert isinstance(results[0], IntegrityError) and results[1] is None
     assert [ev.seq for ev in store.events(second)] == [1]
+
+
+def test_a_deadlock_with_another_workers_transaction_is_a_clash_not_a_failure(postgres: PostgresServer) -> None:
+    """On PostgreSQL: another worker's transaction holds seq 1 of the second session and then
+    wants seq 1 of the first, which this batch took meanwhile. PostgreSQL breaks the cycle by
+    failing the batch: each of its requests is then refused as having lost a race (the room
+    stamps again), and nothing raises."""
+    url = postgres.new_database()
+    migrate(url)
+    store = RoomStore(make_engine(url))
+    first, second = sessions(store, 2)
+    rival_engine = make_engine(url)
+    # PostgreSQL looks for a cycle once a wait has lasted deadlock_timeout, and fails the
+    # waiter that finds it: the batch here (2 s), before the other worker (10 s).
+    with rival_engine.connect() as admin:
+        admin.exec_driver_sql(f"ALTER DATABASE {url.rsplit('/', 1)[1]} SET deadlock_timeout = '2s'")
+        admin.commit()
+    other = rival_engine.connect()  # its transaction begins with the first statement
+    other.exec_driver_sql("SET deadlock_timeout = '10s'")
+    insert = "INSERT INTO session_events (session_id, seq, t_us, kind, inferred) VALUES (%s, 1, 0, 'tick', false)"
+    other.exec_driver_sql(insert, (second,))
+
+    def then_the_first() -> None:
+        time.sleep(0.5)  # the batch below has taken the first session's seq 1, and waits for ours
+        try:
+            other.exec_driver_sql(insert, (first,))
+            other.commit()
+        except DBAPIError:  # pragma: no cover - PostgreSQL failed the other transaction after all
+            other.rollback()
+
+    rival = threading.Thread(target=then_the_first)
+    rival.start()
+    failures = store.append_all([Append(first, [speech(1)]), Append(second, [speech(1)])])
+    rival.join()
+    other.close()
+    rival_engine.dispose()
+    assert all(failure is not None and clashed(failure) for failure in failures)
+    stored = {sid: [ev.seq for ev in store.events(sid)] for sid in (first, second)}
+    store.engine.dispose()
+    assert stored == {first: [1], second: [1]}  # one of the two transactions stored both
