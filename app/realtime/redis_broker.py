@@ -40,6 +40,8 @@ return 0
 """
 ANNOUNCEMENTS = "airtime:announcements"
 PING_TIMEOUT_S = 1.0
+MISSED_PINGS = 2  # in a row, before Redis is taken to be away: one can be a busy event loop's
+CONNECT_TIMEOUT_S = 5.0  # a busy event loop can take a second to see a connection made
 FIRST_RETRY_S = 0.1
 DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
@@ -56,9 +58,10 @@ def _entry(fields: tuple[bytes, dict[bytes, bytes]]) -> Entry:
 class RedisBroker(Broker):
     def __init__(self, url: str, window: int = 2048) -> None:
         self._redis = aioredis.from_url(url, socket_keepalive=True, health_check_interval=15,
-                                        socket_connect_timeout=PING_TIMEOUT_S)  # fmt: skip
+                                        socket_connect_timeout=CONNECT_TIMEOUT_S)  # fmt: skip
         self._window = window
         self._up = True  # set by healthy(): while Redis is known to be away, publish fails fast
+        self._missed = 0  # pings missed in a row
         self._last: dict[str, int] = {}  # the newest seq this process has seen per topic
         self.reconnects = 0
 
@@ -106,10 +109,15 @@ class RedisBroker(Broker):
         return contiguous([_entry(item) for item in after], seq)
 
     async def healthy(self) -> bool:
+        """Whether Redis answers; away only after MISSED_PINGS in a row, since a worker whose
+        event loop is busy misses a ping's deadline too, and going degraded (re-reading the
+        store, then a snapshot for every socket) would only make it busier."""
         try:
-            self._up = bool(await asyncio.wait_for(self._redis.ping(), PING_TIMEOUT_S))
+            answered = bool(await asyncio.wait_for(self._redis.ping(), PING_TIMEOUT_S))
         except (TimeoutError, *DOWN):
-            self._up = False
+            answered = False
+        self._missed = 0 if answered else self._missed + 1
+        self._up = self._missed < MISSED_PINGS
         return self._up
 
     async def lease(self, topic: str, holder: str, ttl_ms: int) -> bool:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 
-from app.realtime.broker import Broker, Entry, EntryRefused, MemoryBroker, broker_from_url
+from app.realtime.broker import (
+    Broker,
+    BrokerDown,
+    Entry,
+    EntryRefused,
+    MemoryBroker,
+    broker_from_url,
+)
 from app.realtime.redis_broker import RedisBroker
 from tests.support.redis import RedisServer
 
@@ -165,3 +173,21 @@ async def test_one_worker_holds_a_sessions_timed_work_until_it_stops_renewing(re
     assert await MemoryBroker().lease("s1", "anyone", 300)  # one process holds every lease
     await first.close()
     await second.close()
+
+
+async def test_one_missed_ping_is_a_busy_moment_two_are_an_outage(redis_server: RedisServer) -> None:
+    """A worker whose event loop is busy misses a ping's deadline too; only two misses in a row
+    take the rooms to the degraded mode (F4). Here redis-server is paused to miss them."""
+    broker = RedisBroker(redis_server.url, 64)
+    assert await broker.healthy()
+    assert redis_server.process is not None
+    redis_server.process.send_signal(signal.SIGSTOP)
+    try:
+        assert await broker.healthy()
+        assert not await broker.healthy()
+        with pytest.raises(BrokerDown):  # while it is known to be away, publishing fails at once
+            await broker.publish("s1", entry(1))
+    finally:
+        redis_server.process.send_signal(signal.SIGCONT)
+    assert await broker.healthy()
+    await broker.close()
