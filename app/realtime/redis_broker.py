@@ -41,6 +41,7 @@ return 0
 ANNOUNCEMENTS = "airtime:announcements"
 PING_TIMEOUT_S = 1.0
 MISSED_PINGS = 2  # in a row, before Redis is taken to be away: one can be a busy event loop's
+READERS = 10_000  # blocking stream reads a worker may hold at once: one per session it holds
 CONNECT_TIMEOUT_S = 5.0  # a busy event loop can take a second to see a connection made
 FIRST_RETRY_S = 0.1
 DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
@@ -59,6 +60,12 @@ class RedisBroker(Broker):
     def __init__(self, url: str, window: int = 2048) -> None:
         self._redis = aioredis.from_url(url, socket_keepalive=True, health_check_interval=15,
                                         socket_connect_timeout=CONNECT_TIMEOUT_S)  # fmt: skip
+        # Each subscribed session's blocking stream read holds a connection for up to BLOCK_MS.
+        # They have a pool of their own: sharing the commands' pool (100 connections), a worker
+        # holding a hundred sessions had none left to ping or publish with, and went degraded.
+        self._readers = aioredis.from_url(url, socket_keepalive=True, health_check_interval=15,
+                                          socket_connect_timeout=CONNECT_TIMEOUT_S,
+                                          max_connections=READERS)  # fmt: skip
         self._window = window
         self._up = True  # set by healthy(): while Redis is known to be away, publish fails fast
         self._missed = 0  # pings missed in a row
@@ -178,6 +185,7 @@ class RedisBroker(Broker):
 
     async def close(self) -> None:
         await self._redis.aclose()
+        await self._readers.aclose()
 
 
 class _RedisSubscription(Subscription):
@@ -215,7 +223,7 @@ class _RedisSubscription(Subscription):
         return entry
 
     async def _read(self) -> list[Entry]:
-        answer: Any = await self._broker._redis.xread({_key(self._topic): self._cursor}, block=BLOCK_MS, count=500)
+        answer: Any = await self._broker._readers.xread({_key(self._topic): self._cursor}, block=BLOCK_MS, count=500)
         entries = [item for _, items in answer for item in items]
         if entries:
             self._cursor = entries[-1][0].decode()

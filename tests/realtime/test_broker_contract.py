@@ -191,3 +191,20 @@ async def test_one_missed_ping_is_a_busy_moment_two_are_an_outage(redis_server: 
         redis_server.process.send_signal(signal.SIGCONT)
     assert await broker.healthy()
     await broker.close()
+
+
+async def test_a_worker_holding_many_sessions_can_still_publish(redis_server: RedisServer) -> None:
+    """Every subscribed session's stream read blocks on a connection of its own; they must not
+    take the connections that pings and publishing need (redis-py pools 100 by default)."""
+    redis_server.flush()
+    broker = RedisBroker(redis_server.url, 64)
+    subscriptions = [broker.subscribe(f"s{n}") for n in range(150)]
+    reads = [asyncio.ensure_future(anext(sub)) for sub in subscriptions]
+    await asyncio.sleep(1)  # every read is waiting on Redis now
+    assert await broker.healthy() and await broker.healthy()
+    await broker.publish("s149", entry(1))
+    assert await asyncio.wait_for(reads[149], 5) == entry(1)
+    for sub in subscriptions:
+        await sub.close()
+    await asyncio.gather(*reads[:149], return_exceptions=True)
+    await broker.close()
