@@ -95,14 +95,17 @@ class Hub:
         self.broker.forget(session_id)
 
     async def _let_go(self) -> None:
-        """Unload the rooms another worker serves alone; each loads again when next used here."""
+        """Unload the live rooms another worker serves alone (Room.unused): a worker that served
+        a session's REST calls would otherwise go on applying every event of it. Each loads
+        again when next used here."""
         for sid, room in list(self._rooms.items()):
             try:
-                if not await room.served_elsewhere():
+                if not room.unused() or not await room.heard_elsewhere_lately():
                     continue
-                async with self._lock:
-                    if self._rooms.get(sid) is room and await room.served_elsewhere():
-                        await self._unload(sid, room)
+                # Checked again with no wait before the room leaves the map: a socket or request
+                # that took the room meanwhile marked it used, and later ones load a fresh room.
+                if self._rooms.get(sid) is room and room.unused():
+                    await self._unload(sid, room)
             except Exception:  # one room's trouble must not stop the watch
                 log.exception("a room could not be let go")
 

@@ -191,19 +191,20 @@ class Room:
         """Ended, its report stored, and nobody connected: safe to unload."""
         return self.ended.is_set() and not self.connections
 
-    async def served_elsewhere(self) -> bool:
-        """Whether this worker can let the live room go: nobody has used it here for longer
-        than a departure takes to settle, nothing waits to be published, and another worker
-        hears the session's devices, and so does its timed work. A worker that served the
-        REST calls opening a session would otherwise keep applying every event of it. One
-        process never lets a live room go: nobody else would do its timed work."""
-        if self.connections or self._leave_at or self.degraded or self._unpublished:
+    def unused(self) -> bool:
+        """Nobody has used the live room here for longer than a departure takes to settle,
+        and nothing is being written or waits to be published: it may be let go when another
+        worker serves the session (Hub._let_go). Checked with no wait before the unload."""
+        if self.connections or self._leave_at or self.degraded or self._unpublished or self._write_lock.locked():
             return False
-        wall = self.clock()
-        if wall - self.used < self.timings.leave_grace_s + self.timings.heartbeat_timeout_s:
-            return False
-        # What this worker shared is older than that, so whoever was heard lately was heard elsewhere.
+        return self.clock() - self.used >= self.timings.leave_grace_s + self.timings.heartbeat_timeout_s
+
+    async def heard_elsewhere_lately(self) -> bool:
+        """Whether another worker hears the session's devices, and so does its timed work. What
+        this worker shared is older than `unused` allows, so whoever was heard lately was heard
+        elsewhere. One process never hears anyone elsewhere: it never lets a live room go."""
         shared = await self.broker.shared_heard(self.info.session_id)
+        wall = self.clock()
         return any(wall - heard <= self.timings.heartbeat_timeout_s for heard in shared.values())
 
     @property
