@@ -116,7 +116,9 @@ async def put_settings(group_id: str, body: SettingsChange, engine: EngineDep, h
         return updated, current.id if current is not None else None
 
     updated, session_id = await in_db(engine, work)
-    room = hub.loaded(session_id) if session_id else None
+    # Loaded here if it is not (another worker may hold the session's sockets): the change
+    # goes into the session's log, which every worker follows.
+    room = await hub.room(session_id) if session_id else None
     if room is not None and room.state is not SessionState.ENDED:
         await room.submit([Spec(Kind.SETTINGS, data=updated.as_dict())], actor="rest")
     return updated.as_dict()

@@ -37,6 +37,12 @@ async def export(body: KeyBody, engine: EngineDep) -> dict[str, Any]:
 async def delete(body: DeleteBody, engine: EngineDep, hub: HubDep) -> Response:
     """Delete everything about you (V2); past group figures stay, marked as including you."""
 
+    unended = await in_db(engine, lambda db: rights.unended_sessions(db, rights.member_by_key(db, body.member_key)))
+    # Each session not yet ended is loaded here before the rows go, so that its room knows
+    # the member and tells every worker, whichever holds her sockets, to drop her.
+    for session_id in unended:
+        await hub.room(session_id)
+
     def work(db: Session) -> tuple[str, list[str]]:
         member = rights.member_by_key(db, body.member_key)
         return member.id, rights.delete_member(db, member)

@@ -12,6 +12,7 @@ from app.models import (
     ConsentRecord,
     Group,
     LeaderTurn,
+    LiveSession,
     Member,
     MemberCredential,
     RuleProposal,
@@ -23,6 +24,7 @@ from app.models import (
 from app.models.audit import AuditRecord
 from app.models.common import digest
 from app.models.concerns import Concern
+from app.models.sessions import SessionState
 from app.services import group_insights
 from app.services.errors import Forbidden
 
@@ -102,6 +104,13 @@ def _unnamed(prompt: dict[str, Any], names: set[str]) -> dict[str, Any]:
     if prompt.get("about") not in names:
         return prompt
     return prompt | {"about": None, "text": "A prompt about someone who has since deleted their data."}
+
+
+def unended_sessions(db: Session, member: Member) -> list[str]:
+    """The sessions someone is in that have not ended (open or live)."""
+    query = (select(LiveSession.id).join(SessionPerson, col(SessionPerson.session_id) == LiveSession.id)
+             .where(SessionPerson.member_id == member.id).where(LiveSession.state != SessionState.ENDED))  # fmt: skip
+    return list(db.exec(query))
 
 
 def delete_member(db: Session, member: Member) -> list[str]:

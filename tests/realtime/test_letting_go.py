@@ -70,6 +70,14 @@ async def test_the_worker_that_served_the_joins_lets_the_room_go(workers: tuple[
     await ana.send(type="speaking", on=False, id="off")
     await ana.wait_for(of_type("ack", id="off"))
 
+    # A settings change made through the first worker, which holds no room now, reaches the
+    # session's log: the second worker's dashboard follows it.
+    mark = dash.mark()
+    r = await fac.http.put(f"/api/groups/{fac.group['id']}/settings", json={"long_turn_s": 240})
+    assert r.status_code == 200, r.text
+    changed = await dash.wait_for(of_type("settings"), since=mark, timeout=10)
+    assert changed["settings"]["long_turn_s"] == 240
+
     # Used again through the first worker, the room is loaded again, with every turn in it.
     report = (await fac.http.get(f"/api/sessions/{fac.session_id}/report")).json()
     assert await rooms(first) == 1
@@ -80,3 +88,25 @@ async def test_the_worker_that_served_the_joins_lets_the_room_go(workers: tuple[
     snapshot = await dash_first.wait_for(of_type("snapshot"))
     [ana_seen] = [p for p in snapshot["people"] if p["id"] == ana_id]
     assert ana_seen["present"]
+
+
+async def test_a_deletion_through_a_worker_that_let_the_room_go_reaches_her_socket(
+        workers: tuple[LiveServer, LiveServer]) -> None:  # fmt: skip
+    """E9, S3: her data is deleted through the first worker, which no longer holds the room;
+    her socket on the second worker is closed and the dashboard there forgets her."""
+    first, second = workers
+    fac = await setup_facilitator(first.url)
+    http, joined = await join_member(first.url, fac.group["invite_code"], "Ana")
+    ana_id = joined["member"]["id"]
+    dash = await Socket.open(second.ws_url, moved(fac.http, second.url), fac.session_id, origin=second.url)
+    ana = await Socket.open(second.ws_url, moved(http, second.url), fac.session_id, origin=second.url)
+    await start_live(dash)
+    deadline = time.monotonic() + 20
+    while await rooms(first) and time.monotonic() < deadline:
+        await keep_talking(ana, time.monotonic() + 1)
+    assert await rooms(first) == 0
+
+    gone = await http.post("/api/members/delete", json={"member_key": joined["member_key"], "confirm": True})
+    assert gone.status_code == 204
+    assert await ana.closed(timeout=10) == 4004
+    await dash.wait_for(of_type("forget", person=ana_id), timeout=10)
