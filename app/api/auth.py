@@ -51,17 +51,14 @@ def login(body: Credentials, request: Request, response: Response, db: DbDep, en
           settings: SettingsDep) -> UserPublic:  # fmt: skip
     """RELIABILITY.md S7: after ten failed tries for a name from one address in 15
     minutes, that pair waits (429, saying how long) until the oldest try is 15 minutes old.
-    The tries are counted in the database, so every worker counts the same ones."""
+    Tries are counted in the database, so every worker counts the same ones, and before the
+    password is checked, so guesses sent at once count too."""
     key = accounts.login_key(body.username, request.client.host if request.client else "")
-    wait = accounts.login_wait_s(db, key)
+    with session_scope(engine) as counted:  # committed before the password is checked
+        wait = accounts.take_login_try(counted, key)
     if wait is not None:
         raise TooManyRequests(f"too many failed logins; try again in {wait // 60 + 1} minutes")
-    try:
-        user = accounts.authenticate(db, body.username, body.password)
-    except Unauthorized:
-        with session_scope(engine) as counted:  # committed, though this request fails
-            accounts.note_failed_login(counted, key)
-        raise
+    user = accounts.authenticate(db, body.username, body.password)
     accounts.forget_failed_logins(db, key)
     return _login(response, db, user, settings)
 

@@ -70,21 +70,23 @@ def login_key(username: str, address: str) -> str:
     return digest(f"{username.lower()}\n{address}")
 
 
-def login_wait_s(db: Session, key: str) -> int | None:
-    """RELIABILITY.md S7: after ten failed tries for a name from one address in 15 minutes,
-    the seconds until the oldest of them is 15 minutes old; None while tries are left."""
+def take_login_try(db: Session, key: str) -> int | None:
+    """RELIABILITY.md S7: count a try for a name from one address before its password is
+    checked, so that guesses sent in parallel count too (the count is read after this try is
+    written, in one transaction). After ten in 15 minutes, the seconds until the oldest of
+    them is 15 minutes old, and this try is not counted; None while tries are left. A good
+    login forgets them (forget_failed_logins); tries older than the window go."""
     now = utcnow()
+    db.exec(delete(LoginFailure).where(col(LoginFailure.at) <= now - LOGIN_WINDOW))
+    attempt = LoginFailure(key_hash=key, at=now)
+    db.add(attempt)
+    db.flush()
     recent = db.exec(select(LoginFailure.at).where(LoginFailure.key_hash == key)
                      .where(col(LoginFailure.at) > now - LOGIN_WINDOW).order_by(col(LoginFailure.at))).all()  # fmt: skip
-    if len(recent) < LOGIN_ATTEMPTS:
+    if len(recent) <= LOGIN_ATTEMPTS:
         return None
-    return int((recent[-LOGIN_ATTEMPTS] + LOGIN_WINDOW - now).total_seconds()) + 1
-
-
-def note_failed_login(db: Session, key: str) -> None:
-    """Count a failed try, where every worker sees it; tries older than the window go."""
-    db.exec(delete(LoginFailure).where(col(LoginFailure.at) <= utcnow() - LOGIN_WINDOW))
-    db.add(LoginFailure(key_hash=key))
+    db.delete(attempt)
+    return int((recent[-LOGIN_ATTEMPTS - 1] + LOGIN_WINDOW - now).total_seconds()) + 1
 
 
 def forget_failed_logins(db: Session, key: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,13 @@ def test_a_good_login_clears_the_failed_tries(client: TestClient) -> None:
     for _ in range(9):  # nine more: the count started again
         refused(client.post("/api/auth/login", json={"username": "org", "password": "a wrong password"}), 401)
     login(client, "org")
+
+
+def test_guesses_sent_at_once_count_too(organiser: TestClient, browser: NewBrowser) -> None:
+    """Each try is counted before its password is checked (argon2 takes a while), in the
+    transaction that reads the count: twenty wrong guesses at once get ten answers, not twenty."""
+    guessers = [browser() for _ in range(20)]
+    with ThreadPoolExecutor(len(guessers)) as pool:
+        answers = list(pool.map(lambda g: g.post("/api/auth/login", json={"username": "fay", "password": "a wrong password"}).status_code,
+                                guessers))  # fmt: skip
+    assert sorted(answers) == [401] * 10 + [429] * 10
