@@ -26,10 +26,10 @@ from app.models import (
 from app.models.common import utcnow
 from app.models.sessions import SessionState
 from app.realtime.codec import event_from_row, event_to_columns
+from app.services import agreements, concerns, ingest, pulses, rights
 
 DEADLOCK = "40P01"  # PostgreSQL's deadlock_detected
 EVENTS = SessionEvent.__table__  # type: ignore[attr-defined]  # SQLModel tables are Core tables too
-from app.services import agreements, concerns, ingest, pulses, rights
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,14 @@ async def keep_talking(sock: Socket, until: float) -> None:
         await asyncio.sleep(0.25)
 
 
+async def until_let_go(worker: LiveServer, device: Socket) -> None:
+    """Keep a device talking to the other worker until `worker` holds no room (20 s at most)."""
+    deadline = time.monotonic() + 20
+    while await rooms(worker) and time.monotonic() < deadline:
+        await keep_talking(device, time.monotonic() + 1)
+    assert await rooms(worker) == 0
+
+
 async def test_the_worker_that_served_the_joins_lets_the_room_go(workers: tuple[LiveServer, LiveServer]) -> None:
     first, second = workers
     fac = await setup_facilitator(first.url)  # the session is opened, and joined, through the first
@@ -55,10 +63,7 @@ async def test_the_worker_that_served_the_joins_lets_the_room_go(workers: tuple[
     await talk(ana, ana_id, dash, "before")
 
     # Her device talks to the second worker only; the first lets the room go once it is unused.
-    deadline = time.monotonic() + 20
-    while await rooms(first) and time.monotonic() < deadline:
-        await keep_talking(ana, time.monotonic() + 1)
-    assert await rooms(first) == 0
+    await until_let_go(first, ana)
     assert await rooms(second) == 1
 
     # The second worker goes on alone: her turns, and the timed work (its figures) it does.
@@ -101,10 +106,7 @@ async def test_a_deletion_through_a_worker_that_let_the_room_go_reaches_her_sock
     dash = await Socket.open(second.ws_url, moved(fac.http, second.url), fac.session_id, origin=second.url)
     ana = await Socket.open(second.ws_url, moved(http, second.url), fac.session_id, origin=second.url)
     await start_live(dash)
-    deadline = time.monotonic() + 20
-    while await rooms(first) and time.monotonic() < deadline:
-        await keep_talking(ana, time.monotonic() + 1)
-    assert await rooms(first) == 0
+    await until_let_go(first, ana)
 
     gone = await http.post("/api/members/delete", json={"member_key": joined["member_key"], "confirm": True})
     assert gone.status_code == 204
