@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,9 @@ from app.services import agreements, concerns, ingest, pulses, rights
 
 DEADLOCK = "40P01"  # PostgreSQL's deadlock_detected
 EVENTS = SessionEvent.__table__  # type: ignore[attr-defined]  # SQLModel tables are Core tables too
+COLUMNS = ("session_id", "seq", "t_us", "kind", "person", "on", "source", "at_us", "inferred", "actor", "ref",
+           "data")  # fmt: skip
+CHECKPOINT_EVERY = 1000  # commits made at once between two checkpoints of SQLite's write-ahead log
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +74,19 @@ def clashed(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == DEADLOCK
 
 
-def _rows(append: Append) -> list[dict[str, Any]]:
-    return [event_to_columns(append.session_id, ev) for ev in append.events]
+def _rows(appends: list[Append]) -> list[dict[str, Any]]:
+    return [event_to_columns(append.session_id, ev) for append in appends for ev in append.events]
 
 
 class RoomStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.stores_at_once = engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
+        self._at_once: Any = None  # SQLite: the DB-API connection of store_at_once, made on first use
+        self._commits = 0
+        quote = engine.dialect.identifier_preparer.quote
+        self._insert = (f"INSERT INTO session_events ({', '.join(quote(c) for c in COLUMNS)}) "
+                        f"VALUES ({', '.join('?' for _ in COLUMNS)})")  # fmt: skip
 
     def info(self, session_id: str) -> RoomInfo | None:
         with session_scope(self.engine) as db:
@@ -182,12 +192,55 @@ class RoomStore:
                 failures.append(exc)
         return failures
 
+    def store_at_once(self, appends: list[Append]) -> bool:
+        """SQLite: store events that change no session's state in the calling thread (the event
+        loop's), through a connection of its own, in one transaction; False, with nothing
+        stored, whenever that cannot be done at once: another connection holds the write
+        lock, a sequence number is taken, a state changes. The caller then stores them with
+        append_all, off the event loop, which waits for the lock and reports a clash.
+
+        A commit takes tens of microseconds here; handing it to a thread cost several times
+        that, in thread switches and in the two threads contending for the interpreter. The
+        connection never waits for a lock and never checkpoints the write-ahead log, so it
+        cannot stall the loop: checkpoint() does that, in a thread, every CHECKPOINT_EVERY
+        commits."""
+        if not self.stores_at_once or any(append.state is not None for append in appends):
+            return False
+        if self._at_once is None:
+            connection = self.engine.raw_connection()  # kept: the pool has one connection less
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA busy_timeout=0")
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
+            cursor.close()
+            self._at_once = connection
+        rows = [tuple(row[c] for c in COLUMNS) for row in _rows(sorted(appends, key=lambda a: a.session_id))]
+        try:
+            self._at_once.cursor().executemany(self._insert, rows)
+            self._at_once.commit()
+        except sqlite3.Error:
+            self._at_once.rollback()
+            return False
+        self._commits += 1
+        return True
+
+    @property
+    def checkpoint_due(self) -> bool:
+        """Whether the write-ahead log has had CHECKPOINT_EVERY commits at once since the last checkpoint."""
+        return self._commits >= CHECKPOINT_EVERY
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file, as far as nobody still reads it
+        (PASSIVE: nobody waits); with nothing committed meanwhile, the next commit starts the
+        log again from its beginning (EventWriter._checkpoint)."""
+        self._commits = 0
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
     def _store(self, appends: list[Append]) -> None:
         """In one transaction: through Core alone unless one of them changes the session's state."""
         if all(append.state is None for append in appends):
             with self.engine.begin() as connection:
-                for append in appends:
-                    connection.execute(EVENTS.insert(), _rows(append))
+                connection.execute(EVENTS.insert(), _rows(appends))
             return
         with session_scope(self.engine) as db:
             for append in appends:
@@ -195,7 +248,7 @@ class RoomStore:
 
     @staticmethod
     def _append(db: Session, append: Append) -> None:
-        db.connection().execute(EVENTS.insert(), _rows(append))
+        db.connection().execute(EVENTS.insert(), _rows([append]))
         if append.state is None:
             return
         row = db.get(LiveSession, append.session_id)
