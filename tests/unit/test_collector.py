@@ -47,10 +47,16 @@ def cycle() -> weakref.ref[Node]:
     return weakref.ref(a)
 
 
-def test_survivors_of_a_full_collection_are_frozen(collector: Collector) -> None:
-    kept = [Node() for _ in range(1000)]
-    frozen = gc.get_freeze_count()
-    gc.collect()
+@pytest.mark.parametrize("generation", [0, 1, 2])
+def test_survivors_of_every_collection_are_frozen(collector: Collector, generation: int) -> None:
+    gc.disable()  # no collection of Python's own choosing while they are made
+    try:
+        frozen = gc.get_freeze_count()
+        kept = [Node() for _ in range(1000)]
+        assert gc.get_freeze_count() == frozen
+        gc.collect(generation)
+    finally:
+        gc.enable()
     assert gc.get_freeze_count() >= frozen + len(kept)
     assert gc.get_count() == (0, 0, 0)
 
@@ -70,7 +76,9 @@ def test_a_cycle_that_dies_while_frozen_is_reclaimed_by_the_sweep(collector: Col
     clock.now = 601  # time for a sweep: everything is unfrozen after this collection...
     gc.collect()
     assert collector.sweeps == 1 and gc.get_freeze_count() == 0
-    gc.collect()  # ...and the next one walks it all
+    gc.collect(0)  # (a young collection does not freeze it again)
+    assert gc.get_freeze_count() == 0 and alive() is not None
+    gc.collect()  # ...and the next full one walks it all
     assert alive() is None
     assert gc.get_freeze_count() > 0  # and freezes what survived, until the next sweep
 
