@@ -45,6 +45,8 @@ class Subscription(ABC):
 class Broker(ABC):
     """Per-topic ordered logs. Topics are session ids."""
 
+    shares_heard = False  # whether share_heard tells other workers anything (one process: no)
+
     @abstractmethod
     async def publish(self, topic: str, entry: Entry) -> None:
         """Append an entry after the topic's last one; BrokerDown if the broker is away."""

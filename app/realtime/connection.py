@@ -1,19 +1,27 @@
-"""One socket: a bounded outbound queue and its own writer task.
+"""One socket: frames go out at once while the socket takes them, and wait in a bounded
+queue while it does not.
 
-Fan-out only ever enqueues (never awaits a socket), so a slow client cannot slow
-the room; when its queue overflows it is disconnected at once, its unread bytes
+Fan-out never awaits a socket, so a slow client cannot slow the room. A frame is handed
+to the socket there and then; that finishes without waiting unless the socket's buffers are
+full (flow control). Then a task finishes that send, and later frames wait in order behind
+it. When they overflow the queue the client is disconnected at once, its unread bytes
 dropped, and it gets a snapshot on reconnect (RELIABILITY.md F5).
+
+No task waits on an idle socket: a writer task per socket, woken for every frame, cost
+a task switch a frame and kept the garbage collector busy with its waits.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-from collections import OrderedDict
-from collections.abc import Callable
+import contextlib
+import types
+from collections import OrderedDict, deque
+from collections.abc import Callable, Coroutine, Generator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app.realtime import metrics
@@ -31,7 +39,9 @@ AFTER_TYPE = len('{"type":"')
 
 
 def render(frame: dict[str, Any]) -> Rendered:
-    return json.dumps({"type": frame["type"]} | frame, separators=(",", ":"))
+    """Compact JSON with the type first (orjson keeps the dict's order: it is rendered for
+    every frame a room sends, so it is the fast encoder's work)."""
+    return orjson.dumps({"type": frame["type"]} | frame).decode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,37 +64,77 @@ class Connection:
         self.ws, self.viewer, self._abort = ws, viewer, abort
         self.n = 0
         self.closed = False
-        self._queue: asyncio.Queue[str | int] = asyncio.Queue(max_frames)
+        self._max_frames = max_frames
+        self._queue: deque[str | int] = deque()  # frames (and a close code) behind a send that waits
+        self._finishing: asyncio.Task[None] | None = None  # finishes that send, then the queue
         self._seen: OrderedDict[str, None] = OrderedDict()
 
     def send(self, frame: dict[str, Any] | Rendered, seq: int) -> None:
-        """Number the frame for this connection and queue it; never blocks."""
+        """Number the frame for this connection and send or queue it; never blocks."""
         if self.closed:
             return
         self.n += 1
         text = render(frame) if isinstance(frame, dict) else frame
         cut = text.index('"', AFTER_TYPE) + 1
-        try:
-            self._queue.put_nowait(f'{text[:cut]},"n":{self.n},"seq":{seq}{text[cut:]}')
-            metrics.FRAMES_OUT.inc()
-        except asyncio.QueueFull:
+        self._out(f'{text[:cut]},"n":{self.n},"seq":{seq}{text[cut:]}')
+
+    def _out(self, item: str | int) -> None:
+        if self._finishing is None:
+            self._start(item)
+        elif len(self._queue) < self._max_frames:
+            self._queue.append(item)
+        else:
             metrics.OVERFLOWS.inc()
             self.close(CLOSE_OVERFLOW, overflow=True)
+            return
+        if isinstance(item, str):
+            metrics.FRAMES_OUT.inc()
+
+    def _start(self, item: str | int) -> None:
+        """Send now; if the socket makes the send wait, a task finishes it and then the queue."""
+        if isinstance(item, int) and self.ws.application_state is not WebSocketState.CONNECTED:
+            return
+        sending = self.ws.send_text(item) if isinstance(item, str) else self.ws.close(item)
+        try:
+            waits_on = sending.send(None)
+        except StopIteration:
+            return
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            self.closed = True
+            return
+        self._finishing = asyncio.get_running_loop().create_task(self._finish(sending, waits_on))
+
+    async def _finish(self, sending: Coroutine[Any, Any, None], waits_on: Any) -> None:
+        try:
+            await _resume(sending, waits_on)
+            while self._queue:
+                item = self._queue.popleft()
+                if isinstance(item, str):
+                    await self.ws.send_text(item)
+                elif self.ws.application_state is WebSocketState.CONNECTED:
+                    await self.ws.close(item)
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            self.closed = True
+            self._queue.clear()
+        finally:
+            self._finishing = None
 
     def close(self, code: int = 1000, overflow: bool = False) -> None:
-        """Ask the writer to close after what is queued (or at once, on overflow)."""
+        """Close after what is queued (or at once, on overflow)."""
         if self.closed:
             return
         self.closed = True
         if overflow:
-            while not self._queue.empty():
-                self._queue.get_nowait()
-            self._abort()  # the writer may be stuck on a client that stopped reading
-        try:
-            self._queue.put_nowait(code)
-        except asyncio.QueueFull:  # pragma: no cover - emptied above on overflow
-            self._queue.get_nowait()
-            self._queue.put_nowait(code)
+            self._queue.clear()
+            self._abort()  # the send that waits may be stuck on a client that stopped reading
+            return
+        self._out(code)
+
+    async def finished(self, timeout: float) -> None:
+        """Wait, at most `timeout` seconds, for queued frames and the close to go out."""
+        if self._finishing is not None:
+            with contextlib.suppress(asyncio.TimeoutError, WebSocketDisconnect, RuntimeError, OSError):
+                await asyncio.wait_for(asyncio.shield(self._finishing), timeout)
 
     def applied(self, client_id: str) -> bool:
         """Whether a message with this id was already applied (RELIABILITY.md O2)."""
@@ -95,15 +145,24 @@ class Connection:
         if len(self._seen) > SEEN_IDS:
             self._seen.popitem(last=False)
 
-    async def run_writer(self) -> None:
-        """Drain the queue into the socket until asked to close."""
+
+@types.coroutine
+def _resume(coroutine: Coroutine[Any, Any, None], waits_on: Any) -> Generator[Any, Any, None]:
+    """Carry on, inside the task that awaits this, a coroutine that was started by hand and
+    suspended on `waits_on`: what `await` would have done had it been awaited from the start."""
+    while True:
         try:
-            while True:
-                item = await self._queue.get()
-                if isinstance(item, int):
-                    if self.ws.application_state is WebSocketState.CONNECTED:
-                        await self.ws.close(item)
-                    return
-                await self.ws.send_text(item)
-        except (WebSocketDisconnect, RuntimeError, OSError):
-            self.closed = True
+            sent = yield waits_on
+        except GeneratorExit:
+            coroutine.close()
+            raise
+        except BaseException as exc:  # noqa: BLE001 - cancelled, say: the coroutine sees it where it waits
+            try:
+                waits_on = coroutine.throw(exc)
+            except StopIteration:
+                return
+        else:
+            try:
+                waits_on = coroutine.send(sent)
+            except StopIteration:
+                return

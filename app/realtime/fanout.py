@@ -15,7 +15,7 @@ from app.domain.rounds import round_state
 from app.realtime import metrics
 from app.realtime.connection import Connection, Rendered, render
 from app.realtime.frames import View
-from app.realtime.history import History, for_viewer, part
+from app.realtime.history import Frames, History, part
 
 if TYPE_CHECKING:
     from app.realtime.room import Room
@@ -168,10 +168,16 @@ class Fanout:
         batch = part(map(render, staff), {pid: map(render, own) for pid, own in members.items()},
                       map(render, common))  # fmt: skip
         self.history.record_log(room.seq, batch)
+        staff_frames, mine, everyone = batch
+        to_staff = staff_frames + everyone
+        own: dict[str, Frames] = {}
+        for pid, frame in mine:
+            own[pid] = (*own.get(pid, ()), frame)
         for conn in list(room.connections):
-            if conn.viewer.person_id in room.waiting:
+            viewer = conn.viewer
+            if viewer.person_id in room.waiting:
                 continue  # not let in yet: they learn nothing of the session (waiting room)
-            for frame in for_viewer(batch, conn.viewer.person_id, conn.viewer.is_facilitator):
+            for frame in to_staff if viewer.is_facilitator else own.get(viewer.person_id, ()) + everyone:
                 conn.send(frame, room.seq)
 
     def _member_frames(self, view: View, me: str, people: list[str], hands: bool,
@@ -198,17 +204,21 @@ class Fanout:
         if not speaking and not self._speech_shown:
             return
         self._speech_shown = speaking
+        if not room.connections:
+            return
         view = View(room.engine, max(now, room.engine.now))
+        # Each person's figures once: the facilitators' frame lists them all, a member's has hers.
+        figures = {pid: view.figures(pid) for pid in self._shown(room.engine.persons)}
         staff: Rendered | None = None
         group: dict[str, Any] | None = None  # what members see of the group: the same for each
         for conn in list(room.connections):
+            pid = conn.viewer.person_id
             if conn.viewer.is_facilitator:
                 if staff is None:
                     staff = render({"type": "airtime", "elapsed_s": to_s(view.now),
-                                    "people": [view.figures(pid) for pid in self._shown(room.engine.persons)],
-                                    "group": view.headline()})  # fmt: skip
+                                    "people": list(figures.values()), "group": view.headline()})  # fmt: skip
                 conn.send(staff, room.seq)
-            elif conn.viewer.person_id not in room.waiting:
+            elif pid not in room.waiting and pid in figures:
                 group = group or self._member_group(view)
-                conn.send({"type": "airtime", "elapsed_s": to_s(view.now),
-                           "me": view.figures(conn.viewer.person_id), "group": group}, room.seq)  # fmt: skip
+                conn.send({"type": "airtime", "elapsed_s": to_s(view.now), "me": figures[pid], "group": group},
+                          room.seq)  # fmt: skip

@@ -63,16 +63,13 @@ def hand_entry(place: HandPlace, now: Micros, with_reason: bool) -> dict[str, An
     return entry
 
 
-def person_state(
-    p: Person, now: Micros, group: GroupFigures, queue: list[HandPlace], connected: bool,
-    for_member: bool,
-) -> dict[str, Any]:  # fmt: skip
-    place = next((h for h in queue if h.person is p), None)
+def person_core(p: Person, now: Micros, group: GroupFigures) -> dict[str, Any]:
+    """Someone's state as every viewer sees it; `connected` and `hand` depend on who looks."""
     return {
         "name": p.name,
         "role": p.role.value,
         "present": p.present,
-        "connected": connected,
+        "connected": None,
         "tracked": p.tracked,
         "status": status(p, now),
         "speaking_since_s": to_s(p.seg_start) if p.seg_start is not None else None,
@@ -81,9 +78,19 @@ def person_state(
         "paused": p.paused,
         "cofacilitator": p.cofacilitator,
         "removed": p.removed,
-        "hand": None if place is None else hand_entry(place, now, not for_member),
+        "hand": None,
         "last_segment": segment_entry(p.id, p.segments[-1]) if p.segments else None,
     } | figures(p, now, group)
+
+
+def with_viewer(core: dict[str, Any], p: Person, now: Micros, queue: list[HandPlace], connected: bool,
+                for_member: bool) -> dict[str, Any]:  # fmt: skip
+    """The core with the viewer's parts: a member sees her place in the queue, not its reason."""
+    place = next((h for h in queue if h.person is p), None)
+    state = dict(core)  # the same keys in the same order
+    state["connected"] = connected
+    state["hand"] = None if place is None else hand_entry(place, now, not for_member)
+    return state
 
 
 def segment_entry(pid: str, seg: Segment) -> dict[str, Any]:
@@ -120,10 +127,14 @@ class View:
         self.engine, self.now = engine, now
         self.group = group_figures(engine, now)
         self.queue = hand_queue(engine, now)
+        self._cores: dict[str, dict[str, Any]] = {}  # a person's frame for staff and for herself
 
     def person(self, pid: str, connected: bool, for_member: bool) -> dict[str, Any]:
         p = self.engine.persons[pid]
-        return person_state(p, self.now, self.group, self.queue, connected, for_member)
+        core = self._cores.get(pid)
+        if core is None:
+            core = self._cores[pid] = person_core(p, self.now, self.group)
+        return with_viewer(core, p, self.now, self.queue, connected, for_member)
 
     def headline(self) -> dict[str, Any]:
         return headline(self.engine, self.now, self.group)

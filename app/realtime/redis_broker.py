@@ -57,6 +57,8 @@ def _entry(fields: tuple[bytes, dict[bytes, bytes]]) -> Entry:
 
 
 class RedisBroker(Broker):
+    shares_heard = True
+
     def __init__(self, url: str, window: int = 2048) -> None:
         self._redis = aioredis.from_url(url, socket_keepalive=True, health_check_interval=15,
                                         socket_connect_timeout=CONNECT_TIMEOUT_S)  # fmt: skip

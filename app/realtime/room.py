@@ -308,9 +308,10 @@ class Room:
             return done
 
     async def _publish(self, events: list[Event]) -> None:
-        """Publish stored events to every worker. While the broker is away they are applied
-        here straight from the store, other workers read them there, and they are published
-        once the broker is back (F4)."""
+        """Publish stored events to every worker, and apply them here at once when they are next
+        in this replica's order (the pump then passes over them). While the broker is away they
+        are applied here straight from the store, other workers read them there, and they are
+        published once the broker is back (F4)."""
         if not self.degraded:
             for i, ev in enumerate(events):
                 try:
@@ -320,6 +321,9 @@ class Room:
                     self.broker_down()
                     break
             else:
+                for ev in events:
+                    if ev.seq == self.seq + 1:  # otherwise the pump applies it, after what comes first
+                        await self._apply_next(ev)
                 return
         else:
             self._unpublished += events
@@ -492,7 +496,7 @@ class Room:
     def heard(self, person_id: str) -> None:
         now = self.clock()
         self.last_heard[person_id] = now
-        if now - self._shared_at.get(person_id, 0.0) >= SHARE_HEARD_EVERY_S:
+        if self.broker.shares_heard and now - self._shared_at.get(person_id, 0.0) >= SHARE_HEARD_EVERY_S:
             # Other workers learn it too, so they can close this device's turn if this
             # worker dies (RELIABILITY.md F1); at most once a second per person.
             self._shared_at[person_id] = now

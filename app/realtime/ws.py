@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 from urllib.parse import urlsplit
@@ -60,7 +58,6 @@ async def session_socket(ws: WebSocket, session_id: str) -> None:
     transport.limit_send_buffer(ws, app.state.settings.socket_send_buffer_kib)
     conn = Connection(ws, Viewer(ticket.person_id, ticket.role, ticket.principal),
                       app.state.settings.socket_queue_frames, abort=lambda: transport.abort(ws))  # fmt: skip
-    writer = asyncio.create_task(conn.run_writer())
     bucket = Bucket()
     try:
         if room.sockets_of(ticket.person_id) >= MAX_SOCKETS_PER_PERSON:
@@ -82,8 +79,7 @@ async def session_socket(ws: WebSocket, session_id: str) -> None:
     finally:
         await room.disconnected(conn)
         conn.close(1000)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(writer, timeout=5)
+        await conn.finished(timeout=5)
 
 
 def resume_from(after: str | None) -> int | None:
