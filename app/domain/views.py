@@ -28,12 +28,25 @@ def status(p: Person, now: Micros) -> str:
     return "participant"
 
 
-@dataclass(frozen=True, slots=True)
 class GroupFigures:
-    participants: list[Person]
-    total_speech: Micros
-    shares: dict[str, float]
-    balance: Balance
+    """Participants (M6) and their shares (M7) as of one moment; the balance (M8, M9) is
+    worked out when first asked for (a person's live frame needs only her share)."""
+
+    __slots__ = ("_airtimes", "_balance", "participants", "shares", "total_speech")
+
+    def __init__(self, participants: list[Person], airtimes: list[Micros]) -> None:
+        self.participants = participants
+        self._airtimes = airtimes
+        self.total_speech: Micros = sum(airtimes)
+        total = self.total_speech
+        self.shares: dict[str, float] = {p.id: t / total for p, t in zip(participants, airtimes)} if total else {}
+        self._balance: Balance | None = None
+
+    @property
+    def balance(self) -> Balance:
+        if self._balance is None:
+            self._balance = balance(self._airtimes)
+        return self._balance
 
     def fair_share(self, pid: str) -> float | None:
         share = self.shares.get(pid)
@@ -43,10 +56,7 @@ class GroupFigures:
 def group_figures(engine: SessionEngine, now: Micros) -> GroupFigures:
     """Participants (M6), their shares (M7) and balance (M8, M9) as of `now`."""
     people = [p for p in engine.persons.values() if status(p, now) == "participant"]
-    airtimes = [p.airtime_at(now) for p in people]
-    total = sum(airtimes)
-    shares = {p.id: t / total for p, t in zip(people, airtimes)} if total else {}
-    return GroupFigures(people, total, shares, balance(airtimes))
+    return GroupFigures(people, [p.airtime_at(now) for p in people])
 
 
 @dataclass(frozen=True, slots=True)

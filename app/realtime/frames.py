@@ -126,15 +126,22 @@ class View:
     def __init__(self, engine: SessionEngine, now: Micros) -> None:
         self.engine, self.now = engine, now
         self.group = group_figures(engine, now)
-        self.queue = hand_queue(engine, now)
+        self._queue: list[HandPlace] | None = None
         self._cores: dict[str, dict[str, Any]] = {}  # a person's frame for staff and for herself
+
+    @property
+    def queue(self) -> list[HandPlace]:
+        """The raised hands, worked out when first needed: most frames concern nobody's hand."""
+        if self._queue is None:
+            self._queue = hand_queue(self.engine, self.now)
+        return self._queue
 
     def person(self, pid: str, connected: bool, for_member: bool) -> dict[str, Any]:
         p = self.engine.persons[pid]
         core = self._cores.get(pid)
         if core is None:
             core = self._cores[pid] = person_core(p, self.now, self.group)
-        return with_viewer(core, p, self.now, self.queue, connected, for_member)
+        return with_viewer(core, p, self.now, self.queue if p.hand_up else [], connected, for_member)
 
     def headline(self) -> dict[str, Any]:
         return headline(self.engine, self.now, self.group)

@@ -6,6 +6,7 @@ unexpected fields are refused (DOMAIN.md E1, RELIABILITY.md S6).
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Annotated, Literal
 
@@ -178,6 +179,7 @@ MESSAGE_TYPES = ("speaking", "heartbeat", "hand", "call", "lower_all", "listenin
                  "session", "snapshot", "prompt", "reorder", "round", "turn", "remove", "admit",
                  "lead", "cofacilitator", "propose", "consent", "pulse", "concern")  # fmt: skip
 _adapter: TypeAdapter[Message] = TypeAdapter(Message)
+SHORT = 64  # frames this long or shorter are decoded once for all sockets (see _parse_short)
 MAX_DEPTH = 4  # a round's order list is the deepest thing a client sends
 
 
@@ -203,6 +205,20 @@ def _depth(value: object) -> int:
 
 def parse(text: str | bytes) -> Message:
     """Decode one client frame; raises BadMessage with a user-facing message."""
+    if len(text) <= SHORT:
+        return _parse_short(text)
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_short(text: str | bytes) -> Message:
+    """Most frames are one of a few short texts, the same from every socket (a speaking
+    change, a heartbeat, a hand): each is decoded once. Messages are frozen, so sharing one
+    is safe; a refusal is not kept, and is worked out again each time."""
+    return _parse(text)
+
+
+def _parse(text: str | bytes) -> Message:
     try:
         raw = json.loads(text)
     except RecursionError:

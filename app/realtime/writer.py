@@ -36,21 +36,32 @@ class EventWriter:
         self._flushing: asyncio.Task[None] | None = None
         self._checkpointing: asyncio.Task[None] | None = None
         self._held: asyncio.Future[None] | None = None  # set while nothing may be committed
+        # A commit was made at once in this turn of the event loop: the requests that follow
+        # in the same turn (a busy worker reads many messages a turn) make one group commit.
+        self._busy = False
 
     async def append(self, session_id: str, events: list[Event], state: SessionState | None,
                      epoch: float | None) -> None:  # fmt: skip
         """Store these events (and a state change); returns once they are committed."""
         append = Append(session_id, events, state, epoch)
-        if not self._waiting and self._held is None and self.store.store_at_once([append]):
+        if self._alone() and self.store.store_at_once([append]):
             # Committed with no wait (SQLite, nothing else being written); while commits wait
             # for a thread or a checkpoint, requests join the next group commit instead.
             self._committed()
+            self._busy = True  # until this turn of the event loop is over
+            asyncio.get_running_loop().call_soon(self._turn_over)
             return
         request = _Request(append)
         self._waiting.append(request)
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.create_task(self._flush())
         await asyncio.shield(request.done)  # a cancelled caller must not unstore a batch
+
+    def _alone(self) -> bool:
+        return not self._busy and not self._waiting and self._held is None
+
+    def _turn_over(self) -> None:
+        self._busy = False
 
     async def _flush(self) -> None:
         while self._waiting:

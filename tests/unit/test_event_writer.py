@@ -143,6 +143,14 @@ async def test_a_write_lock_held_elsewhere_is_waited_for_in_a_thread(store: Room
     assert [ev.seq for ev in store.events(second)] == [1]
 
 
+async def test_requests_in_one_turn_of_the_loop_after_a_commit_make_one_group_commit(store: RoomStore) -> None:
+    ids = sessions(store, 6)
+    writer = EventWriter(store)
+    await asyncio.gather(*(writer.append(sid, [speech(1)], None, None) for sid in ids))
+    assert store._commits == 2  # the first at once, the five others together in the next turn
+    assert all([ev.seq for ev in store.events(sid)] == [1] for sid in ids)
+
+
 @pytest.mark.parametrize("every", [20, 10**6])
 async def test_the_write_ahead_log_starts_again_after_each_checkpoint(store: RoomStore, every: int,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
@@ -151,13 +159,10 @@ async def test_the_write_ahead_log_starts_again_after_each_checkpoint(store: Roo
     monkeypatch.setattr("app.realtime.store.CHECKPOINT_EVERY", every)
     ids = sessions(store, 4)
     writer = EventWriter(store)
-
-    async def room(sid: str) -> None:
-        for seq in range(1, 101):
+    for seq in range(1, 101):
+        for sid in ids:
             await writer.append(sid, [speech(seq, on=seq % 2 == 1)], None, None)
-            await asyncio.sleep(0)  # the rooms' commits interleave, and checkpoints run meanwhile
-
-    await asyncio.gather(*(room(sid) for sid in ids))
+            await asyncio.sleep(0)  # a commit a turn of the loop; checkpoints run meanwhile
     assert all([ev.seq for ev in store.events(sid)] == list(range(1, 101)) for sid in ids)
     frames = log_frames(store)
     if every == 20:
