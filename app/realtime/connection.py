@@ -26,7 +26,6 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app.realtime import metrics
 
-CLOSE_OVERFLOW = 1013  # "try again later": the client reconnects and resyncs
 CLOSE_ROLE = 4002  # role changed: reconnect with a new ticket (RELIABILITY.md S3)
 CLOSE_REMOVED = 4003  # removed from the session by a facilitator
 CLOSE_DELETED = 4004  # the member deleted their data (DOMAIN.md E9)
@@ -85,7 +84,7 @@ class Connection:
             self._queue.append(item)
         else:
             metrics.OVERFLOWS.inc()
-            self.close(CLOSE_OVERFLOW, overflow=True)
+            self.close(overflow=True)
             return
         if isinstance(item, str):
             metrics.FRAMES_OUT.inc()
@@ -120,7 +119,8 @@ class Connection:
             self._finishing = None
 
     def close(self, code: int = 1000, overflow: bool = False) -> None:
-        """Close after what is queued (or at once, on overflow)."""
+        """Close after what is queued; on overflow, drop the connection at once, unsent bytes
+        and all (the client sees it cut, 1006, reconnects and gets a snapshot)."""
         if self.closed:
             return
         self.closed = True
