@@ -98,7 +98,7 @@ class Connection:
             waits_on = sending.send(None)
         except StopIteration:
             return
-        except (WebSocketDisconnect, RuntimeError, OSError):
+        except Exception:  # noqa: BLE001 - one socket's failure must not stop a room's fan-out to the others
             self.closed = True
             return
         self._finishing = asyncio.get_running_loop().create_task(self._finish(sending, waits_on))

@@ -323,7 +323,10 @@ class Room:
             else:
                 for ev in events:
                     if ev.seq == self.seq + 1:  # otherwise the pump applies it, after what comes first
-                        await self._apply_next(ev)
+                        try:
+                            await self._apply_next(ev)
+                        except Exception:  # stored and published: the writer is not told it failed
+                            log.exception("could not apply an event in a room")
                 return
         else:
             self._unpublished += events
