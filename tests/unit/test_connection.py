@@ -112,3 +112,17 @@ async def test_cancelling_a_waiting_send_reaches_the_socket_send() -> None:
     finishing.cancel()
     await asyncio.sleep(0.01)
     assert finishing.cancelled() and not ws.gate._waiters  # the send's own wait was cancelled
+
+
+class BrokenSocket(GatedSocket):
+    async def send_text(self, text: str) -> None:
+        raise ValueError("something nobody foresaw")
+
+
+async def test_a_socket_whose_send_fails_is_closed_and_raises_nothing() -> None:
+    broken, fine = BrokenSocket(), GatedSocket()
+    conns = [connection(broken), connection(fine)]
+    for conn in conns:  # as a room's fan-out does: the failure stays with its socket
+        conn.send({"type": "x", "k": 1}, seq=1)
+    assert conns[0].closed and not conns[1].closed
+    assert numbers(fine) == [1]
