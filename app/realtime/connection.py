@@ -89,11 +89,19 @@ class Connection:
         if isinstance(item, str):
             metrics.FRAMES_OUT.inc()
 
+    def _sending(self, item: str | int) -> Coroutine[Any, Any, None] | None:
+        """The send of a frame, or the close with a code (None once the socket is closed)."""
+        if isinstance(item, str):
+            return self.ws.send_text(item)
+        if self.ws.application_state is WebSocketState.CONNECTED:
+            return self.ws.close(item)
+        return None
+
     def _start(self, item: str | int) -> None:
         """Send now; if the socket makes the send wait, a task finishes it and then the queue."""
-        if isinstance(item, int) and self.ws.application_state is not WebSocketState.CONNECTED:
+        sending = self._sending(item)
+        if sending is None:
             return
-        sending = self.ws.send_text(item) if isinstance(item, str) else self.ws.close(item)
         try:
             waits_on = sending.send(None)
         except StopIteration:
@@ -107,11 +115,8 @@ class Connection:
         try:
             await _resume(sending, waits_on)
             while self._queue:
-                item = self._queue.popleft()
-                if isinstance(item, str):
-                    await self.ws.send_text(item)
-                elif self.ws.application_state is WebSocketState.CONNECTED:
-                    await self.ws.close(item)
+                if (queued := self._sending(self._queue.popleft())) is not None:
+                    await queued
         except (WebSocketDisconnect, RuntimeError, OSError):
             self.closed = True
             self._queue.clear()

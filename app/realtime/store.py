@@ -31,8 +31,7 @@ from app.services import agreements, concerns, ingest, pulses, rights
 
 DEADLOCK = "40P01"  # PostgreSQL's deadlock_detected
 EVENTS = SessionEvent.__table__  # type: ignore[attr-defined]  # SQLModel tables are Core tables too
-COLUMNS = ("session_id", "seq", "t_us", "kind", "person", "on", "source", "at_us", "inferred", "actor", "ref",
-           "data")  # fmt: skip
+COLUMNS = tuple(column.name for column in EVENTS.columns)
 CHECKPOINT_EVERY = 1000  # commits made at once between two checkpoints of SQLite's write-ahead log
 
 
